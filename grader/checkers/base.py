@@ -1,0 +1,139 @@
+"""The one interface every checker implements.
+
+A checker kind is a module in this package that defines a pydantic ``Spec``
+(its rubric parameters, with ``type: <kind>``) and registers a compile
+function with :func:`register`. Compiling happens once per rubric version;
+the compiled checker is a pure callable from an answer to a :class:`Match`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+
+class SpecBase(BaseModel):
+    """Base of every checker's rubric parameters: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Match:
+    """What one checker saw in one answer.
+
+    ``matched``: the rubric item applies. ``count``: how many times (for
+    per-occurrence deductions and per-element credit). ``evidence``: the words
+    or expressions that matched, shown to instructors. ``credit``: a fraction
+    in [0, 1] of the item's points, for checkers that award partial credit
+    (per-option choice, classifiers); None means all or nothing by
+    ``matched``. ``review``: a reason a human must look (a timeout, low
+    confidence, a drawing) - never a silent zero. ``message``: feedback for
+    the student about their input ("could not read the expression at
+    column 7").
+    """
+
+    matched: bool
+    count: int = 0
+    evidence: tuple[str, ...] = ()
+    credit: float | None = None
+    confidence: float = 1.0
+    review: str | None = None
+    message: str | None = None
+
+    @staticmethod
+    def no(*, message: str | None = None, confidence: float = 1.0) -> Match:
+        return Match(False, message=message, confidence=confidence)
+
+    @staticmethod
+    def yes(*evidence: str, count: int = 1, confidence: float = 1.0) -> Match:
+        return Match(True, count=count, evidence=tuple(evidence), confidence=confidence)
+
+    @staticmethod
+    def needs_review(reason: str) -> Match:
+        return Match(False, review=reason, confidence=0.0)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled answer the rubric ships; classifiers train on these."""
+
+    answer: str
+    points: float
+    max: float
+    items: Mapping[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CompileContext:
+    """What a checker may know about its surroundings when it compiles."""
+
+    part_id: str
+    item_id: str
+    item_points: float
+    model_answer: str
+    definitions: Mapping[str, Any]
+    examples: tuple[Example, ...] = ()
+
+
+class Checker(Protocol):
+    def __call__(self, answer: str) -> Match: ...
+
+
+Compiler = Callable[[Any, CompileContext], Checker]
+
+_REGISTRY: dict[str, tuple[type[SpecBase], Compiler]] = {}
+
+
+def register(kind: str, spec: type[SpecBase]) -> Callable[[Compiler], Compiler]:
+    def deco(fn: Compiler) -> Compiler:
+        _REGISTRY[kind] = (spec, fn)
+        return fn
+
+    return deco
+
+
+def registry() -> Mapping[str, tuple[type[SpecBase], Compiler]]:
+    from grader.checkers import load_all
+
+    load_all()
+    return _REGISTRY
+
+
+class SpecError(ValueError):
+    """A checker's parameters are wrong. ``loc`` is relative to the check."""
+
+    def __init__(self, reason: str, loc: tuple[str | int, ...] = ()):
+        self.reason = reason
+        self.loc = loc
+        super().__init__(reason)
+
+
+def compile_check(raw: Any, ctx: CompileContext, loc: tuple[str | int, ...] = ()) -> Checker:
+    """Validate a ``check:`` mapping with its kind's Spec and compile it.
+
+    Errors come out as SpecError with ``loc`` pointing inside the check, so
+    nested checks (``any``/``all``/``not``/``elements``) report their own path.
+    """
+    from pydantic import ValidationError
+
+    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
+        raise SpecError("a check is a mapping with a 'type'", loc)
+    kinds = registry()
+    kind = raw["type"]
+    if kind not in kinds:
+        raise SpecError(f"unknown check type {kind!r}; known: {', '.join(sorted(kinds))}", (*loc, "type"))
+    spec_cls, compiler = kinds[kind]
+    try:
+        spec = spec_cls.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        reason = err["msg"].removeprefix("Value error, ")
+        raise SpecError(reason, (*loc, *err["loc"])) from None
+    try:
+        return compiler(spec, ctx)
+    except SpecError as exc:
+        raise SpecError(exc.reason, (*loc, *exc.loc)) from None

@@ -1,0 +1,48 @@
+"""Exact point arithmetic.
+
+Rubric points are halves, quarters after a 50 % multiplier, and sums of these.
+Floats drift (0.1 + 0.2), so every score is a ``Fraction`` until it is printed.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+Points = Fraction
+
+ZERO = Fraction(0)
+STEP = Fraction(1, 2)
+
+
+def to_points(value: Any) -> Fraction:
+    """Parse a rubric number ("1.5", 1.5, 3, "3/2") into an exact Fraction."""
+    if isinstance(value, bool):
+        raise ValueError("points must be a number, not a boolean")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(str(value))
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"not a number: {value!r}") from None
+    raise ValueError(f"points must be a number, got {type(value).__name__}")
+
+
+def is_half_step(value: Fraction) -> bool:
+    return (value / STEP).denominator == 1
+
+
+def clamp(value: Fraction, low: Fraction, high: Fraction) -> Fraction:
+    return max(low, min(high, value))
+
+
+def as_number(value: Fraction) -> int | float:
+    """JSON form: an int when whole, else the (exactly representable) float."""
+    if value.denominator == 1:
+        return int(value)
+    return float(value)

@@ -1,0 +1,150 @@
+"""Scoring policies: from the items that matched to a part's points.
+
+Order of application, as the seed exams' notes need it:
+1. each ``add`` item earns its points (partial ``credit`` and ``each`` per
+   element, rounded to 0.5; ``per_occurrence`` deductions count matches);
+2. within an exclusive ``group`` only the item with the largest effect counts;
+3. the sum, or under ``all_or_nothing`` the maximum only when every
+   positive item matched fully and nothing negative did;
+4. a matched ``multiply`` item scales a positive sum (50 % deduction);
+5. a matched ``zero`` item (forbidden answer) sets 0;
+6. clamp to [0, max].
+Any match with a review reason, a ``review`` item, or a manual check makes
+the part ``needs_review``; the machine's points still stand as a proposal.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from grader.checkers.base import Match
+from grader.points import STEP, ZERO, clamp
+from grader.result import ItemResult, PartResult
+from grader.rubric.model import Item, Part
+
+BLANK_FEEDBACK = "No answer was given."
+
+
+def round_half(value: Fraction) -> Fraction:
+    """Round to the nearest 0.5, ties toward zero (never give away a half point)."""
+    steps = value / STEP
+    floor = steps.numerator // steps.denominator
+    frac = steps - floor
+    rounded = floor + 1 if frac > Fraction(1, 2) else floor
+    if frac == Fraction(1, 2) and value < 0:
+        rounded = floor + 1
+    return Fraction(rounded) * STEP
+
+
+def item_points(item: Item, match: Match) -> Fraction:
+    """What one matched ``add`` item is worth before groups and clamping."""
+    if item.each is not None:
+        return min(item.points, item.each * match.count)
+    if item.per_occurrence:
+        total = item.points * max(match.count, 1)
+        if item.max_deduction is not None:
+            total = max(total, -item.max_deduction)
+        return total
+    if match.credit is not None:
+        return round_half(item.points * Fraction(match.credit).limit_denominator(1000))
+    return item.points
+
+
+def _apply_groups(earned: list[tuple[Item, Match, Fraction]]) -> list[tuple[Item, Match, Fraction]]:
+    best: dict[str, tuple[Item, Match, Fraction]] = {}
+    kept = []
+    for entry in earned:
+        item, _, pts = entry
+        if item.group is None:
+            kept.append(entry)
+        elif item.group not in best or abs(pts) > abs(best[item.group][2]):
+            best[item.group] = entry
+    return kept + list(best.values())
+
+
+def _is_full(item: Item, match: Match) -> bool:
+    return match.matched and item_points(item, match) == item.points
+
+
+def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> PartResult:
+    if not answer:
+        return PartResult(part.id, ZERO, part.max, "blank", feedback=(BLANK_FEEDBACK,), confidence=1.0)
+
+    feedback: list[str] = []
+    reviews: list[str] = []
+    earned: list[tuple[Item, Match, Fraction]] = []
+    zeroed: list[Item] = []
+    multipliers: list[Item] = []
+    confidence = 1.0
+
+    for item, match in matches:
+        confidence = min(confidence, match.confidence)
+        if match.message:
+            feedback.append(match.message)
+        if match.review:
+            reviews.append(match.review)
+        if item.check.get("type") == "manual":
+            reviews.append(item.feedback or f"{item.id}: needs a human (up to {item.points} points)")
+            continue
+        if not match.matched:
+            if item.effect == "add" and item.points > 0 and item.miss_feedback:
+                feedback.append(item.miss_feedback)
+            continue
+        if item.effect == "zero":
+            zeroed.append(item)
+        elif item.effect == "multiply":
+            multipliers.append(item)
+        elif item.effect == "review":
+            reviews.append(item.feedback or f"{item.id}: flagged for review")
+        else:
+            pts = item_points(item, match)
+            if pts != 0:
+                earned.append((item, match, pts))
+
+    counted = _apply_groups(earned)
+    if part.policy == "all_or_nothing":
+        positives = [(i, m) for i, m in matches if i.effect == "add" and i.points > 0]
+        all_right = all(_is_full(i, m) for i, m in positives)
+        no_negative = not any(pts < 0 for _, _, pts in counted) and not zeroed and not multipliers
+        total = part.max if (all_right and no_negative) else ZERO
+    else:
+        total = sum((pts for _, _, pts in counted), ZERO)
+
+    for item in multipliers:
+        if total > 0:
+            total = round_half(total * (item.factor or Fraction(1)))
+    if zeroed:
+        total = ZERO
+    total = clamp(total, ZERO, part.max)
+
+    matched = [
+        ItemResult(item.id, pts, match.evidence, "add", item.feedback, match.confidence) for item, match, pts in counted
+    ]
+    for item in multipliers + zeroed:
+        matched.append(ItemResult(item.id, ZERO, dict(matches_by_id(matches))[item.id].evidence, item.effect, item.feedback))
+    for r in matched:
+        if r.feedback:
+            sign = f"{'+' if r.points > 0 else ''}{_fmt(r.points)}: " if r.effect == "add" else ""
+            feedback.append(f"{sign}{r.feedback}")
+    if total == part.max and part.feedback_full:
+        feedback.append(part.feedback_full)
+
+    status = "needs_review" if reviews else "graded"
+    return PartResult(
+        part.id,
+        total,
+        part.max,
+        status,
+        feedback=tuple(dict.fromkeys(feedback)),
+        matched=tuple(matched),
+        confidence=confidence,
+        review_reasons=tuple(dict.fromkeys(reviews)),
+    )
+
+
+def matches_by_id(matches: list[tuple[Item, Match]]) -> list[tuple[str, Match]]:
+    return [(item.id, match) for item, match in matches]
+
+
+def _fmt(points: Fraction) -> str:
+    return str(int(points)) if points.denominator == 1 else str(float(points))
