@@ -9,7 +9,7 @@ normalized answer, which is safe because grading is deterministic.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -75,17 +75,26 @@ def _examples(part: Part) -> tuple[Example, ...]:
 
 
 def compile_rubric(
-    rubric: Rubric, *, filename: str = "<rubric>", lines: Mapping[Loc, int] | None = None
+    rubric: Rubric,
+    *,
+    filename: str = "<rubric>",
+    lines: Mapping[Loc, int] | None = None,
+    extra_examples: Mapping[str, Sequence[Example]] | None = None,
 ) -> CompiledRubric:
-    """Compile every item's checker; collect every error with its line."""
+    """Compile every item's checker; collect every error with its line.
+
+    ``extra_examples`` (part id -> graded answers, e.g. instructors' score
+    overrides) are added to the rubric's own examples as training data for
+    learned checkers. Without them the compiled form is cached on the rubric.
+    """
     cached = rubric._compiled
-    if cached is not None:
+    if cached is not None and not extra_examples:
         return cached
     lines = dict(lines or {})
     issues: list[Issue] = []
     parts: dict[str, CompiledPart] = {}
     for pi, part in enumerate(rubric.parts):
-        examples = _examples(part)
+        examples = _examples(part) + tuple((extra_examples or {}).get(part.id, ()))
         items = []
         for ii, item in enumerate(part.items):
             ctx = CompileContext(
@@ -106,7 +115,8 @@ def compile_rubric(
     if issues:
         raise RubricError(issues)
     compiled = CompiledRubric(rubric, parts)
-    rubric._compiled = compiled
+    if not extra_examples:
+        rubric._compiled = compiled
     return compiled
 
 
