@@ -1,0 +1,168 @@
+"""Numbers with tolerances: "-0.03", "−.03", "-3e-2", "3/100", "s = 1.5".
+
+Only ASCII digits are numbers (``float('١٢٣')`` is 123.0 in Python, which a
+grader must not accept silently), ``1_000`` is not a number, NaN and
+infinities never match, and a decimal comma is read only when the rubric says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from grader.checkers.base import Checker, CompileContext, Match, SpecBase, SpecError, register
+
+MAX_DIGITS = 40
+_NUM = r"[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?"
+_NUM_DC = r"[-+]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)?(?:,[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?"
+_POW10 = re.compile(r"\s*(?:[x×*·]|\\times|\\cdot)\s*10\s*\^\s*\{?\s*([-+]?[0-9]{1,3})\s*\}?")
+_LATEX_FRAC = re.compile(r"\\[dt]?frac\s*\{\s*([^{}]+?)\s*\}\s*\{\s*([^{}]+?)\s*\}")
+
+
+def _finder(decimal_comma: bool) -> re.Pattern[str]:
+    num = _NUM_DC if decimal_comma else _NUM
+    # a number not glued to letters or digits or underscores (so "x2", "1_000", "v3" are not read)
+    return re.compile(rf"(?<![\w.])({num})(?:\s*/\s*({num}))?(?![\w])")
+
+
+def _clean(text: str) -> str:
+    text = text.replace("−", "-").replace("–", "-").replace("\u00a0", " ")
+    text = _LATEX_FRAC.sub(r"\1/\2", text)
+    return text.replace("$", " ").replace("\\,", "").replace("{,}", ",")
+
+
+def _to_fraction(token: str, decimal_comma: bool) -> Fraction | None:
+    if not token or not any(ch.isdigit() for ch in token):
+        return None
+    digits = token.replace(".", "").replace(",", ".") if decimal_comma else token.replace(",", "")
+    mantissa = digits.lower().split("e")[0]
+    if sum(ch.isdigit() for ch in mantissa) > MAX_DIGITS:
+        return None
+    try:
+        return Fraction(digits)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def read_numbers(answer: str, *, decimal_comma: bool = False) -> list[tuple[Fraction, str, int]]:
+    """Every number in the answer as (value, text, position), in order."""
+    text = _clean(answer)
+    out = []
+    consumed = 0
+    for m in _finder(decimal_comma).finditer(text):
+        if m.start() < consumed:  # the "10" and "-2" of "3 × 10^-2"
+            continue
+        value = _to_fraction(m.group(1), decimal_comma)
+        if value is None:
+            continue
+        if m.group(2):
+            denom = _to_fraction(m.group(2), decimal_comma)
+            if denom is None or denom == 0:
+                continue
+            value /= denom
+        pow10 = _POW10.match(text, m.end())
+        end = m.end()
+        if pow10:
+            value *= Fraction(10) ** int(pow10.group(1))
+            end = pow10.end()
+        consumed = end
+        out.append((value, text[m.start() : end].strip(), m.start()))
+    return out
+
+
+def parse_value(raw: object) -> Fraction:
+    if isinstance(raw, bool):
+        raise ValueError("a number, not a boolean")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ValueError("the value must be finite")
+    if isinstance(raw, (int, float)):
+        return Fraction(str(raw))
+    if isinstance(raw, str):
+        found = read_numbers(raw)
+        if len(found) == 1:
+            return found[0][0]
+    raise ValueError(f"not a number: {raw!r}")
+
+
+class NumberSpec(SpecBase):
+    type: Literal["number"]
+    value: float | int | str
+    also: list[float | int | str] = Field(default_factory=list)
+    abs_tol: float | None = Field(default=None, ge=0)
+    rel_tol: float | None = Field(default=None, ge=0)
+    sig_figs: int | None = Field(default=None, ge=1, le=15)
+    pick: Literal["last", "first", "any", "only"] = "last"
+    name: str | None = None
+    decimal_comma: bool = False
+
+    @field_validator("value", "also", mode="before")
+    @classmethod
+    def _finite(cls, v: object) -> object:
+        for x in v if isinstance(v, list) else [v]:
+            parse_value(x)
+        return v
+
+    @model_validator(mode="after")
+    def _one_tolerance_kind(self) -> NumberSpec:
+        if self.sig_figs is not None and (self.abs_tol is not None or self.rel_tol is not None):
+            raise ValueError("use either sig_figs or abs_tol/rel_tol")
+        return self
+
+
+def round_sig(value: Fraction, figs: int) -> Fraction:
+    if value == 0:
+        return value
+    exp = math.floor(math.log10(abs(value)))
+    scale = Fraction(10) ** (figs - 1 - exp)
+    return Fraction(round(value * scale)) / scale
+
+
+def close(got: Fraction, want: Fraction, spec: NumberSpec) -> bool:
+    if spec.sig_figs is not None:
+        return round_sig(got, spec.sig_figs) == round_sig(want, spec.sig_figs)
+    if spec.abs_tol is None and spec.rel_tol is None:
+        return abs(got - want) <= abs(want) * Fraction(1, 10**9)
+    bound = max(Fraction(str(spec.abs_tol or 0)), Fraction(str(spec.rel_tol or 0)) * abs(want))
+    return abs(got - want) <= bound
+
+
+@register("number", NumberSpec)
+def compile_number(spec: NumberSpec, ctx: CompileContext) -> Checker:
+    try:
+        keys = [parse_value(spec.value), *(parse_value(a) for a in spec.also)]
+    except ValueError as exc:
+        raise SpecError(str(exc), ("value",)) from None
+    named = re.compile(rf"(?<![\w]){re.escape(spec.name)}\s*(?:=|:|≈|is)\s*", re.I) if spec.name else None
+
+    def pick(answer: str) -> list[tuple[Fraction, str, int]] | None:
+        found = read_numbers(answer, decimal_comma=spec.decimal_comma)
+        if named:
+            spots = [m.end() for m in named.finditer(_clean(answer))]
+            after = [n for n in found if spots and n[2] >= spots[-1]]
+            if after:
+                return [after[0]]
+        if not found:
+            return None
+        if spec.pick == "only":
+            return found if len(found) == 1 else []
+        if spec.pick == "first":
+            return [found[0]]
+        if spec.pick == "last":
+            return [found[-1]]
+        return found
+
+    def check(answer: str) -> Match:
+        candidates = pick(answer)
+        if candidates is None:
+            return Match.no(message="Could not find a number in the answer.")
+        for value, text, _ in candidates:
+            if any(close(value, key, spec) for key in keys):
+                return Match.yes(text)
+        shown = ", ".join(t for _, t, _ in candidates[:3])
+        return Match(False, evidence=(f"read {shown}",) if shown else ())
+
+    return check

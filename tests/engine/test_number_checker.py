@@ -1,0 +1,65 @@
+import pytest
+from helpers import checker
+
+from grader.checkers.base import SpecError
+
+
+@pytest.mark.parametrize(
+    "answer, matched",
+    [
+        ("-0.03", True),
+        ("−.03", True),
+        ("-3e-2", True),
+        ("-3/100", True),
+        ("s = -0.03", True),
+        ("$s = -0.03$", True),
+        ("s = (2 * 0.05) + (-4 * 0.025) + (1 * (-0.03)) = -0.03", True),
+        ("-3 \\times 10^{-2}", True),
+        ("\\frac{-3}{100}", True),
+        ("0.03", False),
+        ("-0.3", False),
+        ("nan", False),
+        ("-٠.٠٣", False),  # Arabic-Indic digits are not read
+    ],
+)
+def test_reads_numbers_in_many_forms(answer, matched):
+    assert checker({"type": "number", "value": -0.03, "abs_tol": 0.0001})(answer).matched is matched
+
+
+@pytest.mark.parametrize(
+    "spec, answer, matched",
+    [
+        ({"value": 45}, "45 parameters", True),
+        ({"value": 1000}, "1,000", True),
+        ({"value": 1000}, "1_000", False),
+        ({"value": 1.5, "decimal_comma": True}, "1,5", True),
+        ({"value": 0.5, "abs_tol": 0.05}, "R² ≈ 0.52", True),
+        ({"value": 0.5, "abs_tol": 0.05}, "R² ≈ 0.6", False),
+        ({"value": 100, "rel_tol": 0.01}, "100.9", True),
+        ({"value": 0.3333, "sig_figs": 2}, "0.33", True),
+        ({"value": 0.3333, "sig_figs": 2}, "0.34", False),
+        ({"value": "3/2", "also": [1.5]}, "3/2", True),
+        ({"value": 2, "also": ["3/2"]}, "1.5", True),
+        ({"value": 1.5, "name": "s"}, "s = 1.5, t = 3", True),
+        ({"value": 3, "pick": "first"}, "3 then 4", True),
+        ({"value": 4, "pick": "only"}, "3 then 4", False),
+        ({"value": 4, "pick": "any"}, "3 then 4", True),
+    ],
+)
+def test_tolerances_and_picking(spec, answer, matched):
+    assert checker({"type": "number", **spec})(answer).matched is matched
+
+
+def test_no_number_is_feedback_not_a_crash():
+    m = checker({"type": "number", "value": 1})("I don't know")
+    assert not m.matched and "Could not find a number" in m.message
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "abc", True])
+def test_keys_must_be_finite_numbers(value):
+    with pytest.raises(SpecError):
+        checker({"type": "number", "value": value})
+
+
+def test_huge_literals_are_not_read():
+    assert not checker({"type": "number", "value": 1})("1" + "0" * 100_000).matched

@@ -1,0 +1,41 @@
+import pytest
+from helpers import checker
+
+
+@pytest.mark.parametrize(
+    "answer, value",
+    [
+        ("True", True),
+        ("A: True.", True),
+        ("T", True),
+        ("참", True),
+        ("참이다. 왜냐하면...", True),
+        ("O", True),
+        ("○", True),
+        ("yes", True),
+        ("False", False),
+        ("F", False),
+        ("거짓", False),
+        ("거짓입니다", False),
+        ("X", False),
+        ("×", False),
+        ("틀렸다", False),
+        ("not true", False),
+        ("It isn't true", False),
+        ("False, because the gradient can grow", False),
+    ],
+)
+def test_reads_truth_values(answer, value):
+    assert checker({"type": "truefalse", "correct": value})(answer).matched
+    assert not checker({"type": "truefalse", "correct": not value})(answer).matched
+
+
+@pytest.mark.parametrize("answer", ["True/False", "T or F", "", "maybe"])
+def test_undecided_answers_never_match(answer):
+    for correct in (True, False, "any"):
+        assert not checker({"type": "truefalse", "correct": correct})(answer).matched
+
+
+def test_any_accepts_both_for_an_ambiguous_statement():
+    c = checker({"type": "truefalse", "correct": "any"})
+    assert c("True").matched and c("거짓").matched
