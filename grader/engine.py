@@ -120,7 +120,9 @@ def compile_rubric(
     return compiled
 
 
-def grade(rubric: Rubric | CompiledRubric, answers: Mapping[str, Any], submission_id: str | None = None) -> SubmissionResult:
+def grade(
+    rubric: Rubric | CompiledRubric, answers: Mapping[str, Any], submission_id: str | None = None
+) -> SubmissionResult:
     """Grade one submission: part id -> answer text. Missing parts are blank."""
     compiled = rubric if isinstance(rubric, CompiledRubric) else compile_rubric(rubric)
     results: dict[str, PartResult] = {}

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from grader.checkers.base import Match
 from grader.points import STEP, ZERO, clamp
-from grader.result import ItemResult, PartResult
+from grader.result import ItemResult, PartResult, Status
 from grader.rubric.model import Item, Part
 
 BLANK_FEEDBACK = "No answer was given."
@@ -120,8 +120,9 @@ def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> Pa
     matched = [
         ItemResult(item.id, pts, match.evidence, "add", item.feedback, match.confidence) for item, match, pts in counted
     ]
+    evidence = {item.id: match.evidence for item, match in matches}
     for item in multipliers + zeroed:
-        matched.append(ItemResult(item.id, ZERO, dict(matches_by_id(matches))[item.id].evidence, item.effect, item.feedback))
+        matched.append(ItemResult(item.id, ZERO, evidence[item.id], item.effect, item.feedback))
     for r in matched:
         if r.feedback:
             sign = f"{'+' if r.points > 0 else ''}{_fmt(r.points)}: " if r.effect == "add" else ""
@@ -129,7 +130,7 @@ def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> Pa
     if total == part.max and part.feedback_full:
         feedback.append(part.feedback_full)
 
-    status = "needs_review" if reviews else "graded"
+    status: Status = "needs_review" if reviews else "graded"
     return PartResult(
         part.id,
         total,
@@ -140,10 +141,6 @@ def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> Pa
         confidence=confidence,
         review_reasons=tuple(dict.fromkeys(reviews)),
     )
-
-
-def matches_by_id(matches: list[tuple[Item, Match]]) -> list[tuple[str, Match]]:
-    return [(item.id, match) for item, match in matches]
 
 
 def _fmt(points: Fraction) -> str:

@@ -18,7 +18,7 @@ from grader.normalize import fold
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ① .. ⑳
 _TOKEN = re.compile(r"[a-z]+|[0-9]+|[\u2460-\u2473]")
 _PREFIX = re.compile(r"^\s*(?:answers?|ans|sol(?:ution)?|정답|답|my answer)\s*(?:is|은|는)?\s*[:：=\-→>]*\s*", re.I)
-_FILLER = {"and", "or", "und", "und", "both", "options", "option", "box", "boxes", "answer", "answers", "is", "are"}
+_FILLER = {"and", "or", "und", "both", "options", "option", "box", "boxes", "answer", "answers", "is", "are"}
 _NONE_WORDS = {"none", "nothing", "없음", "없다"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from grader.checkers.base import CompileContext, Match, SpecBase, register
+from grader.checkers.base import Checker, CompileContext, Match, SpecBase, register
 
 
 class ManualSpec(SpecBase):
@@ -13,7 +13,7 @@ class ManualSpec(SpecBase):
 
 
 @register("manual", ManualSpec)
-def compile_manual(spec: ManualSpec, ctx: CompileContext) -> object:
+def compile_manual(spec: ManualSpec, ctx: CompileContext) -> Checker:
     reason = f"{ctx.item_id}: {spec.reason} - grade by hand (up to {ctx.item_points:g} points)"
 
     def check(answer: str) -> Match:

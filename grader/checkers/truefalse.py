@@ -13,8 +13,41 @@ from typing import Literal
 from grader.checkers.base import Checker, CompileContext, Match, SpecBase, register
 from grader.normalize import fold
 
-_TRUE = {"true", "t", "yes", "y", "o", "○", "참", "맞다", "맞음", "맞습니다", "correct", "right", "wahr", "richtig", "예", "네"}
-_FALSE = {"false", "f", "no", "n", "x", "×", "거짓", "틀리다", "틀림", "틀립니다", "wrong", "incorrect", "falsch", "아니오", "아니요"}
+_TRUE = {
+    "true",
+    "t",
+    "yes",
+    "y",
+    "o",
+    "○",
+    "참",
+    "맞다",
+    "맞음",
+    "맞습니다",
+    "correct",
+    "right",
+    "wahr",
+    "richtig",
+    "예",
+    "네",
+}
+_FALSE = {
+    "false",
+    "f",
+    "no",
+    "n",
+    "x",
+    "×",
+    "거짓",
+    "틀리다",
+    "틀림",
+    "틀립니다",
+    "wrong",
+    "incorrect",
+    "falsch",
+    "아니오",
+    "아니요",
+}
 _PREFIX = re.compile(r"^\s*(?:a|ans|answer|정답|답)\s*[:：.)]\s*")
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|[가-힣]+|[○×]")
 _NEGATORS = {"not", "isn't", "isn’t", "never", "hardly"}

@@ -70,7 +70,9 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], filename: str, budg
         raise RubricError([Issue(filename, node.start_mark.line + 1, "", "rubric has too many nodes")])
     lines.setdefault(loc, node.start_mark.line + 1)
     if node.tag not in _ALLOWED_TAGS:
-        raise RubricError([Issue(filename, node.start_mark.line + 1, _dotted(loc), f"YAML tag {node.tag!r} is not allowed")])
+        raise RubricError(
+            [Issue(filename, node.start_mark.line + 1, _dotted(loc), f"YAML tag {node.tag!r} is not allowed")]
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:

@@ -44,19 +44,32 @@ def test_each_mode_gives_share_of_options_right():
     assert c("b, c").credit == 1.0
 
 
-@pytest.mark.parametrize("mode, answer, matched", [("subset", "b", True), ("subset", "a, b", False), ("contains", "a, b, c", True), ("contains", "b", False)])
+@pytest.mark.parametrize(
+    "mode, answer, matched",
+    [("subset", "b", True), ("subset", "a, b", False), ("contains", "a, b, c", True), ("contains", "b", False)],
+)
 def test_subset_and_contains(mode, answer, matched):
     assert checker({**ABCD, "mode": mode})(answer).matched is matched
 
 
-@pytest.mark.parametrize("answer, matched", [("edbac", True), ("E D B A C", True), ("e, d, b, a, c", True), ("e→d→b→a→c", True), ("ebadc", False)])
+@pytest.mark.parametrize(
+    "answer, matched",
+    [("edbac", True), ("E D B A C", True), ("e, d, b, a, c", True), ("e→d→b→a→c", True), ("ebadc", False)],
+)
 def test_order_sequences(answer, matched):
     c = checker({"type": "choice", "order": True, "options": ["bcdea", "ebadc", "eadbc", "edbac"], "correct": "edbac"})
     assert c(answer).matched is matched
 
 
 def test_option_text_is_read_when_no_letters():
-    c = checker({"type": "choice", "options": ["a", "b"], "correct": ["b"], "texts": {"a": "Dropout", "b": "Batch normalization"}})
+    c = checker(
+        {
+            "type": "choice",
+            "options": ["a", "b"],
+            "correct": ["b"],
+            "texts": {"a": "Dropout", "b": "Batch normalization"},
+        }
+    )
     assert c("batch normalization").matched
 
 

@@ -61,5 +61,10 @@ def test_nested_spec_errors_name_their_path():
     from grader.checkers.base import SpecError
 
     with pytest.raises(SpecError) as exc:
-        checker({"type": "any", "of": [{"type": "number", "value": 1}, {"type": "choice", "options": ["a"], "correct": ["q"]}]})
+        checker(
+            {
+                "type": "any",
+                "of": [{"type": "number", "value": 1}, {"type": "choice", "options": ["a"], "correct": ["q"]}],
+            }
+        )
     assert exc.value.loc[:2] == ("of", 1)

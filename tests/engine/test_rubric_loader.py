@@ -117,7 +117,10 @@ def test_yaml_11_surprises_stay_strings():
 
 
 def test_alias_bomb_is_refused_quickly():
-    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     with pytest.raises(RubricError, match="anchors and aliases"):
         load_rubric_text(bomb, "bomb.yaml")
 
@@ -128,7 +131,7 @@ def test_totals_must_add_up():
 
 
 def test_duplicate_part_ids():
-    text = GOOD + GOOD[GOOD.index("  - id"):]
+    text = GOOD + GOOD[GOOD.index("  - id") :]
     with pytest.raises(RubricError, match="appears twice"):
         load_rubric_text(text, "t.yaml")
 
