@@ -65,11 +65,23 @@ def _truth(word: str) -> bool | None:
     return None
 
 
+def _verdict_word(text: str, m: re.Match[str], index: int) -> bool:
+    """One-letter answers (T, F, O, X) count only among the first words and not
+    inside math: later, or after "_" / "{" / "(", they are variables ("h_t")."""
+    if len(m.group(0)) > 1:
+        return True
+    before = text[m.start() - 1] if m.start() else " "
+    return index <= 2 and before not in "_{(^\\"
+
+
 def read_truth(answer: str) -> tuple[bool | None, str]:
     """(value, reason). value None: no truth word, or both within the first words."""
     text = _PREFIX.sub("", fold(answer), count=1)
-    words = _WORD.findall(text)
-    values = [(i, v) for i, w in enumerate(words[:12]) if (v := _truth(w)) is not None]
+    spans = list(_WORD.finditer(text))
+    words = [m.group(0) for m in spans]
+    values = [
+        (i, v) for i, m in enumerate(spans[:12]) if _verdict_word(text, m, i) and (v := _truth(m.group(0))) is not None
+    ]
     if not values:
         return None, "no true/false answer found"
     first_i, first = values[0]

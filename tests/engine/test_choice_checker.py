@@ -87,3 +87,31 @@ def test_bad_specs_are_rejected(spec, reason):
 
     with pytest.raises(SpecError, match=reason):
         checker(spec)
+
+
+@pytest.mark.parametrize(
+    "answer, ticked",
+    [
+        ("c - dropout is bad", ["c"]),
+        ("c (add dropout)", ["c"]),
+        ("b and c because dropout regularizes", ["b", "c"]),
+        ("B. Dropout", ["b"]),
+        ("neither", []),
+    ],
+)
+def test_prose_after_the_options_is_not_read_as_ticks(answer, ticked):
+    from grader.checkers.choice import read_ticked
+
+    assert read_ticked(answer, ["a", "b", "c", "d"], {}) == ticked
+
+
+def test_longest_option_text_wins():
+    from grader.checkers.choice import read_ticked
+
+    assert read_ticked("Leaky ReLU", ["a", "b", "c", "d"], {"b": "ReLU", "d": "Leaky ReLU"}) == ["d"]
+
+
+@pytest.mark.parametrize("answer", ["4", "④", "(d) edbac", "e → d → b → a → c (4th option)", "edbac"])
+def test_order_answer_by_number_or_listed_sequence(answer):
+    c = checker({"type": "choice", "order": True, "options": ["bcdea", "ebadc", "eadbc", "edbac"], "correct": "edbac"})
+    assert c(answer).matched

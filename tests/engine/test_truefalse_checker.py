@@ -39,3 +39,7 @@ def test_undecided_answers_never_match(answer):
 def test_any_accepts_both_for_an_ambiguous_statement():
     c = checker({"type": "truefalse", "correct": "any"})
     assert c("True").matched and c("거짓").matched
+
+
+def test_one_letter_variables_later_in_the_answer_are_not_verdicts():
+    assert checker({"type": "truefalse", "correct": False})("False, h_t = tanh(V h_{t-1})").matched
