@@ -48,6 +48,10 @@ def _to_fraction(token: str, decimal_comma: bool) -> Fraction | None:
         return None
 
 
+def _is_integer(token: str) -> bool:
+    return token.lstrip("+-").isdigit()
+
+
 def read_numbers(answer: str, *, decimal_comma: bool = False) -> list[tuple[Fraction, str, int]]:
     """Every number in the answer as (value, text, position), in order."""
     text = _clean(answer)
@@ -58,6 +62,14 @@ def read_numbers(answer: str, *, decimal_comma: bool = False) -> list[tuple[Frac
             continue
         value = _to_fraction(m.group(1), decimal_comma)
         if value is None:
+            continue
+        if m.group(2) and not (_is_integer(m.group(1)) and _is_integer(m.group(2))):
+            # "0.53/0.64" is two readings side by side, not a fraction
+            out.append((value, m.group(1), m.start()))
+            second = _to_fraction(m.group(2), decimal_comma)
+            if second is not None:
+                out.append((second, m.group(2), m.start(2)))
+            consumed = m.end()
             continue
         if m.group(2):
             denom = _to_fraction(m.group(2), decimal_comma)

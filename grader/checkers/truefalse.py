@@ -50,6 +50,7 @@ _FALSE = {
 }
 _PREFIX = re.compile(r"^\s*(?:a|ans|answer|정답|답)\s*[:：.)]\s*")
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|[가-힣]+|[○×]")
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
 _NEGATORS = {"not", "isn't", "isn’t", "never", "hardly"}
 _KO_STEMS = (("참", True), ("거짓", False), ("맞", True), ("틀리", False), ("틀렸", False), ("틀린", False))
 
@@ -87,8 +88,12 @@ def read_truth(answer: str) -> tuple[bool | None, str]:
     first_i, first = values[0]
     if first_i > 0 and words[first_i - 1] in _NEGATORS:  # "not true"
         first = not first
-    if any(v != first and i <= first_i + 2 for i, v in values[1:]):
-        return None, "the answer names both true and false"
+    # "True/False" or "T or F" is undecided; "False. True only if ..." is not:
+    # a sentence break after the verdict starts the explanation.
+    verdict_end = spans[first_i].end()
+    for i, v in values[1:]:
+        if v != first and i <= first_i + 2 and not _SENTENCE_END.search(text, verdict_end, spans[i].start()):
+            return None, "the answer names both true and false"
     return first, words[first_i]
 
 

@@ -63,3 +63,10 @@ def test_keys_must_be_finite_numbers(value):
 
 def test_huge_literals_are_not_read():
     assert not checker({"type": "number", "value": 1})("1" + "0" * 100_000).matched
+
+
+def test_two_decimals_with_a_slash_are_two_readings_not_a_fraction():
+    from grader.checkers.number import read_numbers
+
+    assert [float(v) for v, _, _ in read_numbers("R² 0.53/0.64")] == [0.53, 0.64]
+    assert [float(v) for v, _, _ in read_numbers("3/100")] == [0.03]

@@ -43,3 +43,7 @@ def test_any_accepts_both_for_an_ambiguous_statement():
 
 def test_one_letter_variables_later_in_the_answer_are_not_verdicts():
     assert checker({"type": "truefalse", "correct": False})("False, h_t = tanh(V h_{t-1})").matched
+
+
+def test_a_sentence_break_separates_the_verdict_from_its_explanation():
+    assert checker({"type": "truefalse", "correct": False})("False. True only if biases are zero").matched
