@@ -1,0 +1,188 @@
+"""``expression``: mathematical equivalence of the answer's math with a key.
+
+The key is parsed and its values at the sample points computed once, at
+compile time. An answer is searched for math (LaTeX blocks, lines,
+``\\boxed{}``), and the chosen statement - by default the last one that can
+be read - is compared numerically (see :mod:`grader.mathexpr.equivalence`).
+A student's unreadable math is feedback with a column; an undecidable check
+goes to review.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from grader.checkers.base import Checker, CompileContext, Match, SpecBase, SpecError, register
+from grader.mathexpr import Err, Key, MathError, Node, Scope, Tolerance, build_scope, read, statements, unknown_symbols
+from grader.mathexpr.equivalence import EXACT
+from grader.mathexpr.names import builtin, canonical_name
+
+
+class FunctionSpec(SpecBase):
+    args: list[str] = Field(min_length=1)
+    expr: str | None = None  # None: an unknown function, equal only to itself
+
+
+class ExpressionSpec(SpecBase):
+    type: Literal["expression"]
+    expr: str = Field(min_length=1)
+    variables: list[str] = Field(default_factory=list)
+    functions: dict[str, FunctionSpec] = Field(default_factory=dict)
+    require_functions: list[str] = Field(default_factory=list)
+    forbid_functions: list[str] = Field(default_factory=list)
+    extract: Literal["last", "whole", "any"] = "last"
+    syntax: Literal["auto", "latex", "plain"] = "auto"
+    domain: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    tol: float | None = Field(default=None, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _domain_ranges(self) -> ExpressionSpec:
+        for name, (lo, hi) in self.domain.items():
+            if not lo < hi:
+                raise ValueError(f"domain of {name}: the lower bound must be below the upper bound")
+        return self
+
+
+def _definitions(
+    ctx: CompileContext, spec: ExpressionSpec
+) -> tuple[list[str], dict[str, tuple[list[str], str | None]]]:
+    defs = ctx.definitions or {}
+    variables = [*defs.get("variables", []), *spec.variables]
+    functions: dict[str, tuple[list[str], str | None]] = {}
+    for name, raw in {**defs.get("functions", {}), **spec.functions}.items():
+        try:
+            f = raw if isinstance(raw, FunctionSpec) else FunctionSpec.model_validate(raw)
+        except ValidationError as exc:
+            raise SpecError(f"function {name}: {exc.errors()[0]['msg']}", ("functions", name)) from None
+        functions[name] = (f.args, f.expr)
+    return variables, functions
+
+
+def _function_names(names: list[str], scope: Scope, field: str) -> frozenset[str]:
+    out = set()
+    for name in names:
+        canon = canonical_name(name)
+        known = canon if canon in scope.functions else builtin(canon)
+        if known is None:
+            raise SpecError(f"unknown function {name!r}: define it under functions", (field,))
+        out.add(known)
+    return frozenset(out)
+
+
+def _syntax_of(text: str, syntax: str) -> str:
+    return syntax if syntax != "auto" else ("latex" if "\\" in text else "plain")
+
+
+@register("expression", ExpressionSpec)
+def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
+    variables, functions = _definitions(ctx, spec)
+    try:
+        scope = build_scope(variables, functions)
+    except MathError as exc:
+        raise SpecError(exc.message, ("functions",)) from None
+    parsed = read(spec.expr, scope, _syntax_of(spec.expr, spec.syntax))
+    if isinstance(parsed, Err):
+        raise SpecError(f"the key cannot be read: {parsed.message}", ("expr",))
+    unknown = unknown_symbols(parsed.node, scope)
+    if unknown:
+        raise SpecError(f"unknown symbol {unknown[0]} in the key: add it to variables", ("expr",))
+    for name in spec.domain:
+        if canonical_name(name) not in scope.variables:
+            raise SpecError(f"domain: {name} is not a variable", ("domain",))
+    required = _function_names(spec.require_functions, scope, "require_functions")
+    forbidden = _function_names(spec.forbid_functions, scope, "forbid_functions")
+    try:
+        key = Key(
+            parsed.node,
+            scope,
+            tol=EXACT if spec.tol is None else Tolerance("tol", spec.tol),
+            domain={canonical_name(n): r for n, r in spec.domain.items()},
+        )
+    except MathError as exc:
+        raise SpecError(f"the key cannot be compared: {exc.message}", ("expr",)) from None
+    return _ExpressionChecker(spec, scope, key, required, forbidden)
+
+
+class _ExpressionChecker:
+    def __init__(self, spec: ExpressionSpec, scope: Scope, key: Key, required: frozenset, forbidden: frozenset):
+        self.spec = spec
+        self.scope = scope
+        self.key = key
+        self.required = required
+        self.forbidden = forbidden
+        self.trivial_key = key.node.op in ("sym", "num", "const")
+
+    def __call__(self, answer: str) -> Match:
+        return self._any(answer) if self.spec.extract == "any" else self._first(answer)
+
+    def _first(self, answer: str) -> Match:
+        """last / whole: the first readable statement in search order decides."""
+        problems: list[str] = []
+        for text, parsed in self._statements(answer):
+            if isinstance(parsed, Err):
+                problems.append(parsed.message)  # prose around the math, or a typo: look further
+                continue
+            for node in self.key.candidates(parsed.node):
+                if node.op == "sym" and not self.trivial_key:
+                    continue  # "... for all x": a lone name is prose, not the answer
+                problem = self._problem(node)
+                if problem is not None:
+                    return Match.no(message=problem)
+                verdict = self.key.compare(node)
+                if verdict.equal is None:
+                    return Match.needs_review(f"could not decide whether {text!r} equals the key: {verdict.reason}")
+                return Match.yes(text) if verdict.equal else Match.no()
+        return Match.no(message=_most_helpful(problems))
+
+    def _any(self, answer: str) -> Match:
+        """any: every statement and every side of every equation is a candidate."""
+        problems: list[str] = []
+        undecided: str | None = None
+        for text, parsed in self._statements(answer):
+            if isinstance(parsed, Err):
+                problems.append(parsed.message)
+                continue
+            for node in self.key.candidates(parsed.node, every_side=True):
+                problem = self._problem(node)
+                if problem is not None:
+                    problems.append(problem)
+                    continue
+                verdict = self.key.compare(node)
+                if verdict.equal:
+                    return Match.yes(text)
+                if verdict.equal is None and undecided is None:
+                    undecided = f"could not decide whether {text!r} equals the key: {verdict.reason}"
+        if undecided:
+            return Match.needs_review(undecided)
+        return Match.no(message=_most_helpful(problems))
+
+    def _statements(self, answer: str) -> Any:
+        if self.spec.extract == "whole":
+            yield answer, read(answer, self.scope, _syntax_of(answer, self.spec.syntax))
+            return
+        found = statements(answer, self.scope, self.spec.syntax)
+        for stmt in reversed(found) if self.spec.extract == "last" else found:
+            yield stmt.text, stmt.parsed
+
+    def _problem(self, node: Node) -> str | None:
+        """Unknown symbols and form constraints ("in terms of σ"), checked on the student's tree."""
+        unknown = unknown_symbols(node, self.scope)
+        if unknown:
+            return f"unknown symbol {unknown[0]}"
+        used = {str(n.val) for n in node.walk() if n.op == "call"}
+        missing = sorted(self.required - used)
+        if missing:
+            return f"the answer must be written using {', '.join(missing)}"
+        banned = sorted(self.forbidden & used)
+        if banned:
+            return f"the answer must not use {', '.join(banned)}"
+        return None
+
+
+def _most_helpful(problems: list[str]) -> str:
+    """A specific message ("unknown command \\input") beats "could not read ..." from prose around it."""
+    generic = ("could not read", "the expression ends too early", "empty parentheses", "unbalanced")
+    specific = [p for p in problems if not p.startswith(generic)]
+    return (specific or problems or ["no expression found in the answer"])[0]

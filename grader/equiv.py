@@ -1,0 +1,173 @@
+"""``python -m grader equiv --jsonl FILE``: math equivalence, JSON lines in and out.
+
+Each input line ``{"id", "student", "teacher", "test"?, "options"?, "syntax"?}``
+gives one output line ``{"id", "verdict": true|false|null, "ms"}``, with a
+``reason`` when the verdict is null (unreadable input, unsupported notation,
+undecidable). There is no rubric here, so any single-letter or Greek symbol
+(with digits or a subscript) may appear, plus the names in
+``options.variables``. Every case is bounded: inputs are size-checked before
+they are evaluated, and SymPy runs only in a killable helper process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping
+from typing import IO, Any
+
+from grader.mathexpr import (
+    Err,
+    Key,
+    MathError,
+    Node,
+    Scope,
+    Tolerance,
+    build_scope,
+    read,
+    sandbox,
+    statements,
+    unknown_symbols,
+)
+from grader.mathexpr.equivalence import EXACT
+from grader.normalize import normalize_text
+
+MAX_LINE = 1_000_000
+TESTS = {
+    "equiv": "exact", "algequiv": "exact", "num_abs": "abs", "numabsolute": "abs",
+    "num_rel": "rel", "numrelative": "rel",
+}  # fmt: skip
+DEFAULT_NUM_TOL = 0.05  # STACK's default for NumRelative / NumAbsolute
+SYNTAXES = {"latex": "latex", "plain": "plain", "python": "plain", "maxima": "maxima", "text": "latex"}
+
+
+def run_jsonl(stream_in: IO[str], stream_out: IO[str]) -> int:
+    """Answer every line; a bad line gets a null verdict, never an exception. Exit status 0."""
+    sandbox.warm()  # the helper imports SymPy while the first lines are checked numerically
+    for raw in stream_in:
+        if not raw.strip():
+            continue
+        start = time.perf_counter()
+        result = check_line(raw)
+        result["ms"] = round((time.perf_counter() - start) * 1000, 3)
+        stream_out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stream_out.flush()
+    return 0
+
+
+def check_line(raw: str) -> dict[str, Any]:
+    if len(raw) > MAX_LINE:
+        return {"id": None, "verdict": None, "reason": "the line is too long"}
+    try:
+        case = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        return {"id": None, "verdict": None, "reason": f"not valid JSON: {str(exc)[:120]}"}
+    if not isinstance(case, dict):
+        return {"id": None, "verdict": None, "reason": "a line must be a JSON object"}
+    try:
+        verdict, reason = check_case(case)
+    except Exception as exc:  # one odd line must not stop the batch; the reason names the fault
+        verdict, reason = None, f"internal error: {type(exc).__name__}"
+    out: dict[str, Any] = {"id": case.get("id"), "verdict": verdict}
+    if verdict is None:
+        out["reason"] = reason
+    return out
+
+
+def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
+    """(verdict, reason) for one case object."""
+    student, teacher = case.get("student"), case.get("teacher")
+    if not isinstance(student, str) or not isinstance(teacher, str):
+        return None, "student and teacher must be strings"
+    student, teacher = normalize_text(student), normalize_text(teacher)  # as the grader sees answers
+    test = TESTS.get(str(case.get("test") or "equiv").lower())
+    if test is None:
+        return None, f"test {case.get('test')!r} is not supported"
+    options = case.get("options")
+    try:
+        tol = _tolerance(test, options)
+        syntax = SYNTAXES.get(str(case.get("syntax") or guess_syntax(student + teacher)), "plain")
+        scope = _scope(options if isinstance(options, dict) else {}, syntax)
+        key_node = _read(teacher, scope, syntax, "the teacher's answer")
+        # "k = 1" standing for the answer 1 is a free-text convention, not a CAS one (STACK: 1 is not x = 1)
+        key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex")
+        answer = _read(student, scope, syntax, "the student's answer", key)
+    except MathError as exc:
+        return None, exc.message
+    verdict = key.compare(answer)
+    return verdict.equal, verdict.reason
+
+
+def guess_syntax(text: str) -> str:
+    if re.search(r"%(pi|e|i)\b|#pm#", text):
+        return "maxima"
+    return "latex" if "\\" in text or "$" in text else "plain"
+
+
+def _tolerance(test: str, options: Any) -> Tolerance:
+    value = options.get("tol") if isinstance(options, dict) else options
+    if value is None or value == "":
+        return EXACT if test == "exact" else Tolerance(test, DEFAULT_NUM_TOL)
+    try:
+        number = float(str(value))
+    except ValueError:
+        raise MathError(f"the tolerance {str(value)[:40]!r} is not a number") from None
+    if not 0 <= number < float("inf"):
+        raise MathError("the tolerance must be a finite non-negative number")
+    return Tolerance("tol" if test == "exact" else test, number)
+
+
+def _domain(options: Any) -> dict[str, tuple[float, float]]:
+    raw = options.get("domain") if isinstance(options, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    try:
+        return {str(k): (float(v[0]), float(v[1])) for k, v in raw.items()}
+    except (TypeError, ValueError, IndexError):
+        raise MathError("domain must map names to [low, high]") from None
+
+
+def _scope(options: Mapping[str, Any], syntax: str) -> Scope:
+    variables = [str(v) for v in options.get("variables") or [] if isinstance(v, str)]
+    raw_functions = options.get("functions") or options.get("custom_functions") or {}
+    if isinstance(raw_functions, list):  # names only: unknown functions, equal only to themselves
+        raw_functions = {str(name): {"args": [], "expr": None} for name in raw_functions}
+    if not isinstance(raw_functions, dict):
+        raise MathError("functions must be a list of names or an object of definitions")
+    functions = {}
+    for name, spec in raw_functions.items():
+        spec = spec if isinstance(spec, dict) else {}
+        functions[str(name)] = ([str(a) for a in spec.get("args") or []], spec.get("expr"))
+    complex_units = options.get("allow_complex", options.get("complex", False))
+    imaginary = [u for u in ("i", "j") if complex_units and u not in variables]
+    return build_scope(variables, functions, open=True, dialect="maxima" if syntax == "maxima" else "plain",
+                       imaginary=imaginary)  # fmt: skip
+
+
+def _read(text: str, scope: Scope, syntax: str, who: str, key: Key | None = None) -> Node:
+    """The statement to compare: the whole text, or for LaTeX/free text its final math."""
+    if syntax != "latex":
+        parsed = read(text, scope, syntax)
+        if isinstance(parsed, Err):
+            raise MathError(f"{who}: {parsed.message}", parsed.column)
+        node = parsed.node
+    else:
+        node = _last_statement(text, scope, who, key)
+    unknown = unknown_symbols(node, scope)
+    if unknown:
+        raise MathError(f"{who}: unknown symbol {unknown[0]}")
+    return node
+
+
+def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
+    problem = "no math found"
+    for stmt in reversed(statements(text, scope, "latex")):
+        parsed = stmt.parsed
+        if isinstance(parsed, Err):
+            problem = parsed.message if problem == "no math found" else problem
+            continue
+        nodes = [parsed.node] if key is None else key.candidates(parsed.node)
+        if nodes:
+            return nodes[0]
+    raise MathError(f"{who}: {problem}")

@@ -1,0 +1,282 @@
+"""Are two expressions (or equations, or inequalities) the same?
+
+Numbers decide first: both sides are evaluated at 12 fixed points (both
+signs, a few large values). Every verdict is confirmed in 50 and 80 digits
+(:mod:`grader.mathexpr.precise`), where two values are equal only within
+their own rounding error: ``0.333333333333333`` is not ``1/3``, tiny values
+are not "zero", and cancellation in doubles never fakes a difference.
+Equations ``a = b`` and ``c = d`` are the same when ``a - b`` is a nonzero
+constant multiple of ``c - d`` (a positive multiple for inequalities).
+When too few points can be evaluated the verdict is None: the caller may try
+the bounded symbolic check (:mod:`grader.mathexpr.sandbox`), and otherwise a
+human looks - never a silent False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.mathexpr.evaluate import DOUBLE, N_POINTS, compile_node, environment, run
+from grader.mathexpr.names import FunctionDef
+from grader.mathexpr.precise import HIGH, LOW
+from grader.mathexpr.tree import MathError, Node, free_symbols
+
+MIN_POINTS = 4  # evaluable points needed to call two non-constant expressions equal
+N_CONFIRM = 2  # agreeing points re-checked in high precision (each costs two 50/80-digit evaluations)
+D_RTOL, D_ATOL = 1e-9, 1e-12  # doubles: close enough to be worth confirming
+RELATIONS = {"=": ("eq", 1), "!=": ("ne", 1), "<": ("lt", 1), ">": ("lt", -1), "<=": ("le", 1), ">=": ("le", -1)}
+_H = HIGH.ctx
+FLOOR = _H.mpf(10) ** -40  # relative difference below which values are the same
+UNRELIABLE = _H.mpf(10) ** -20  # a 50/80-digit disagreement above this: the point says nothing
+
+Approx = tuple[Any, Any]  # (80-digit value, error estimate)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    equal: bool | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``exact`` (default), ``tol`` (relative, absolute below 1), ``rel`` or ``abs``."""
+
+    kind: str = "exact"
+    value: float = 0.0
+
+    def within(self, a: complex, b: complex) -> bool:
+        diff = abs(a - b) * (1 - 1e-12)  # 1.05 is within 5% of 1, whatever binary rounding says
+        if self.kind == "abs":
+            return diff <= self.value
+        if self.kind == "rel":
+            return diff <= self.value * abs(b)
+        return diff <= self.value * max(abs(a), abs(b), 1.0)
+
+
+EXACT = Tolerance()
+
+
+@dataclass(frozen=True)
+class Context:
+    """Rubric functions to substitute, and variable ranges to sample from."""
+
+    functions: Mapping[str, FunctionDef] = field(default_factory=dict)
+    domain: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+
+class Values:
+    """One expression compiled once, with its values at the sample points cached."""
+
+    def __init__(self, node: Node, ctx: Context):
+        self.node = node
+        self.ctx = ctx
+        self.syms = free_symbols(node)
+        self._fd = compile_node(node, DOUBLE, ctx.functions)
+        self._fm: tuple[Any, Any] | None = None
+        self._d: list[Any] | None = None
+        self._m: dict[int, Approx | None] = {}
+
+    def double(self) -> list[Any]:
+        if self._d is None:
+            self._d = [
+                run(self._fd, environment(self.syms, k, self.ctx.domain, DOUBLE), DOUBLE) for k in range(N_POINTS)
+            ]
+        return self._d
+
+    def precise(self, k: int) -> Approx | None:
+        """The value at point k in 80 digits with |v50 - v80| as its error; None if unreliable."""
+        if k not in self._m:
+            if self._fm is None:
+                fns = self.ctx.functions
+                self._fm = (compile_node(self.node, LOW, fns), compile_node(self.node, HIGH, fns))
+            lo = run(self._fm[0], environment(self.syms, k, self.ctx.domain, LOW), LOW)
+            hi = run(self._fm[1], environment(self.syms, k, self.ctx.domain, HIGH), HIGH) if lo is not None else None
+            approx = None
+            if hi is not None:
+                err = abs(_H.convert(lo) - hi)
+                approx = (hi, err) if err <= UNRELIABLE * max(abs(hi), 1) else None
+            self._m[k] = approx
+        return self._m[k]
+
+
+def same(a: Approx, b: Approx) -> bool:
+    """Equal within both rounding errors (generously) or 40 digits."""
+    return abs(a[0] - b[0]) <= 1000 * (a[1] + b[1]) + FLOOR * max(abs(a[0]), abs(b[0]))
+
+
+@dataclass
+class Form:
+    """What is compared: an expression, a relation (kind, lhs, rhs, sign) or a tuple."""
+
+    kind: str  # expr | eq | ne | lt | le | tuple
+    parts: tuple[Values, ...] = ()
+    items: tuple[Form, ...] = ()
+    sign: int = 1
+    node: Node | None = None
+
+    @property
+    def constant(self) -> bool:
+        return not any(p.syms for p in self.parts) and all(i.constant for i in self.items)
+
+
+def form_of(node: Node, ctx: Context) -> Form:
+    """The comparable form of a parsed statement; MathError when it has none.
+
+    A chain ``a = b = c`` is the equation ``a = c``.
+    """
+    if node.op == "rel":
+        ops: tuple[str, ...] = node.val
+        if all(o == "=" for o in ops):
+            return Form("eq", (Values(node.args[0], ctx), Values(node.args[-1], ctx)), node=node)
+        if len(ops) != 1:
+            raise MathError("chains of inequalities are not supported", node.col)
+        kind, sign = RELATIONS[ops[0]]
+        return Form(kind, (Values(node.args[0], ctx), Values(node.args[1], ctx)), sign=sign, node=node)
+    if node.op == "tuple":
+        return Form("tuple", items=tuple(form_of(a, ctx) for a in node.args), node=node)
+    for sub in node.walk():
+        if sub.op == "pm":
+            raise MathError("± is not supported", sub.col)
+        if sub.op in ("rel", "tuple"):
+            raise MathError("a relation or tuple inside an expression is not supported", sub.col)
+    return Form("expr", (Values(node, ctx),), node=node)
+
+
+def compare(key: Form, answer: Form, tol: Tolerance = EXACT) -> Verdict:
+    """Numeric verdict; None when the points cannot decide (see the module doc)."""
+    if key.kind == "tuple" or answer.kind == "tuple":
+        return _compare_tuples(key, answer, tol)
+    if key.kind == "expr" and answer.kind == "expr":
+        return _compare_values(key.parts[0], answer.parts[0], tol, key.constant and answer.constant)
+    if key.kind != answer.kind:
+        names = {"expr": "an expression", "eq": "an equation", "ne": "an equation"}
+        return Verdict(False, f"expected {names.get(key.kind, 'an inequality')}")
+    return _compare_relations(key, answer)
+
+
+def _compare_tuples(key: Form, answer: Form, tol: Tolerance) -> Verdict:
+    if key.kind != answer.kind or len(key.items) != len(answer.items):
+        return Verdict(False, "a different number of elements")
+    undecided = None
+    for k_item, a_item in zip(key.items, answer.items, strict=True):
+        v = compare(k_item, a_item, tol)
+        if v.equal is False:
+            return v
+        if v.equal is None:
+            undecided = v
+    return undecided or Verdict(True)
+
+
+def _close(a: Any, b: Any) -> bool:
+    return bool(abs(a - b) <= D_ATOL + D_RTOL * max(abs(a), abs(b)))
+
+
+def _precise_same(key: Values, ans: Values, k: int) -> bool | None:
+    a, b = key.precise(k), ans.precise(k)
+    return None if a is None or b is None else same(a, b)
+
+
+def _compare_values(key: Values, ans: Values, tol: Tolerance, constant: bool) -> Verdict:
+    kd, ad = key.double(), ans.double()
+    valid = [k for k in range(N_POINTS) if kd[k] is not None and ad[k] is not None]
+    needed = 1 if constant else MIN_POINTS
+    if tol.kind != "exact":
+        return _compare_with_tolerance(kd, ad, valid, tol, needed)
+    agree: list[int] = []
+    for k in range(N_POINTS):
+        if k in valid and _close(kd[k], ad[k]):
+            agree.append(k)
+            continue
+        # the doubles disagree (cancellation?) or fail (overflow?): decide this point in high precision
+        verdict = _precise_same(key, ans, k)
+        if verdict is False:
+            return Verdict(False, "the values differ")
+        if verdict:
+            agree.append(k)
+    if len(agree) < needed:
+        return Verdict(None, "the expressions cannot be evaluated at enough points")
+    confirmed = 0
+    for k in agree:
+        verdict = _precise_same(key, ans, k)
+        if verdict is False:
+            return Verdict(False, "the values differ slightly")
+        confirmed += verdict is True
+        if confirmed == min(N_CONFIRM, needed):
+            return Verdict(True)
+    return Verdict(None, "the values could not be confirmed in high precision")
+
+
+def _compare_with_tolerance(kd: list, ad: list, valid: list[int], tol: Tolerance, needed: int) -> Verdict:
+    if tol.kind in ("rel", "abs") and any(isinstance(v, complex) for k in valid for v in (kd[k], ad[k])):
+        return Verdict(None, "complex numbers are not supported with a tolerance")
+    if any(not tol.within(ad[k], kd[k]) for k in valid):
+        return Verdict(False, "outside the tolerance")
+    if len(valid) < needed:
+        return Verdict(None, "the expressions cannot be evaluated at enough points")
+    return Verdict(True)
+
+
+def _difference(form: Form, k: int, precise: bool) -> tuple[Any, Any, Any] | None:
+    """(lhs - rhs) * sign at point k, its error, and the sides' scale."""
+    lhs, rhs = form.parts
+    if precise:
+        a, b = lhs.precise(k), rhs.precise(k)
+        if a is None or b is None:
+            return None
+        return (a[0] - b[0]) * form.sign, a[1] + b[1], max(abs(a[0]), abs(b[0]))
+    x, y = lhs.double()[k], rhs.double()[k]
+    if x is None or y is None:
+        return None
+    return (x - y) * form.sign, 1e-10 * max(abs(x), abs(y)), max(abs(x), abs(y))
+
+
+def _point(key: Form, ans: Form, k: int, precise: bool) -> tuple[str, Any, Any] | None:
+    """("zero",..) when both hold with equality, ("ratio", r, err) or ("mismatch",..)."""
+    kd, ad = _difference(key, k, precise), _difference(ans, k, precise)
+    if kd is None or ad is None:
+        return None
+    floor = FLOOR if precise else 0
+    kz = abs(kd[0]) <= (1000 if precise else 1) * kd[1] + floor * kd[2]
+    az = abs(ad[0]) <= (1000 if precise else 1) * ad[1] + floor * ad[2]
+    if kz and az:
+        return "zero", None, None
+    if kz != az:
+        return "mismatch", None, None
+    r = ad[0] / kd[0]
+    return "ratio", r, abs(r) * (ad[1] / abs(ad[0]) + kd[1] / abs(kd[0]))
+
+
+def _compare_relations(key: Form, ans: Form) -> Verdict:
+    """a - b = k (c - d) for a constant k: nonzero, and positive for inequalities.
+
+    When the doubles agree, two points and every point the doubles could not
+    evaluate are decided in high precision; otherwise every point is.
+    """
+    needed = 1 if key.constant and ans.constant else MIN_POINTS
+    usable = [(k, p) for k in range(N_POINTS) if (p := _point(key, ans, k, precise=False)) is not None]
+    kinds = {p[0] for _, p in usable}
+    ratios = [p[1] for _, p in usable if p[0] == "ratio"]
+    clean = len(usable) >= needed and (
+        kinds == {"zero"} or (kinds == {"ratio"} and all(_close(r, ratios[0]) for r in ratios))
+    )
+    unusable = [k for k in range(N_POINTS) if k not in {k2 for k2, _ in usable}]
+    check = [k for k, _ in usable[:N_CONFIRM]] + unusable if clean else list(range(N_POINTS))
+    exact = [p for k in check if (p := _point(key, ans, k, precise=True)) is not None]
+    if len(exact) < (min(needed, N_CONFIRM) if clean else needed):
+        return Verdict(None, "the relations cannot be evaluated at enough points")
+    kinds = {p[0] for p in exact}
+    if "mismatch" in kinds:
+        return Verdict(False, "the relations differ")
+    if kinds == {"zero"}:
+        return Verdict(True)  # both hold identically (x = x and y = y)
+    if kinds != {"ratio"}:
+        return Verdict(None, "the relations hold at some points only")
+    r0 = exact[0][1:]
+    if any(not same(p[1:], r0) for p in exact[1:]):
+        return Verdict(False, "the relations are not multiples of each other")
+    if key.kind in ("lt", "le") and (abs(_H.im(r0[0])) > 1000 * r0[1] or _H.re(r0[0]) <= 0):
+        return Verdict(False, "the inequality points the other way")
+    return Verdict(True)

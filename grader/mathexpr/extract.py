@@ -1,0 +1,200 @@
+"""Find the math in a free-text or LaTeX answer.
+
+An answer is cut into math segments - ``\\boxed{}`` contents when there are
+any, else ``$$..$$``, ``$..$``, ``\\[..\\]``, ``\\(..\\)`` and ``align``
+blocks, else its lines - and each segment into statements at separators
+(``\\therefore``, ``\\quad``, ``\\\\``, ``;``, ``⇒``, prose words, top-level
+commas). A statement is parsed only when someone asks for it, so grading the
+last line of a long derivation does not read the whole derivation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from grader.mathexpr.evaluate import check_sizes
+from grader.mathexpr.names import Scope
+from grader.mathexpr.parse import parse_tokens, tokenize
+from grader.mathexpr.tokens import Token, number_token
+from grader.mathexpr.tree import MAX_CHARS, Err, MathError, Ok, Parsed
+
+_DELIMITED = re.compile(
+    r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>[^\n]+?)\\\)|\$(?P<d>[^$\n]+?)\$"
+    r"|\\begin\{(?P<env>align|equation|gather|eqnarray|multline)\*?\}(?P<e>.+?)\\end\{(?P=env)\*?\}",
+    re.S,
+)
+_BOXED = re.compile(r"\\boxed\s*\{")
+_LATEX_HINT = re.compile(r"\\[A-Za-z]|[\^_]\{")
+_SPLIT = {"sep", "word"}
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
+
+
+@dataclass
+class Statement:
+    """One candidate: its source text and, on demand, its parse."""
+
+    source: str
+    tokens: list[Token]
+    scope: Scope
+    _parsed: Parsed | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        return self.source[self.tokens[0].col : self.tokens[-1].end].strip()
+
+    @property
+    def parsed(self) -> Parsed:
+        if self._parsed is None:
+            self._parsed = _parse(self)
+        return self._parsed
+
+
+def _parse(stmt: Statement) -> Parsed:
+    if stmt.tokens[-1].end - stmt.tokens[0].col > MAX_CHARS:
+        return Err(f"the expression is too long (more than {MAX_CHARS} characters)", None)
+    try:
+        node = parse_tokens(stmt.tokens, stmt.scope, origin=stmt.tokens[0].col)
+        check_sizes(node)
+    except MathError as exc:
+        return Err.of(exc)
+    return Ok(node, stmt.text)
+
+
+def segments(answer: str, syntax: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the parts of ``answer`` that hold math.
+
+    kind: ``boxed`` or ``math`` (delimited LaTeX), else ``latex`` or ``plain`` for a line.
+    """
+    if syntax != "plain":
+        boxed = list(_boxed(answer))
+        if boxed:
+            return boxed
+        found = []
+        for m in _DELIMITED.finditer(answer):
+            group = next(g for g in ("a", "b", "c", "d", "e") if m.group(g) is not None)
+            found.append((m.start(group), m.end(group), "math"))
+        if found:
+            return found
+    out, pos = [], 0
+    for line in answer.split("\n"):
+        kind = "latex" if syntax == "latex" or (syntax == "auto" and _LATEX_HINT.search(line)) else "plain"
+        out.append((pos, pos + len(line), kind))
+        pos += len(line) + 1
+    return out
+
+
+def _boxed(answer: str) -> Iterator[tuple[int, int, str]]:
+    """Outermost ``\\boxed{...}`` contents, in one linear pass (nested boxes stay inside)."""
+    pos = 0
+    while (m := _BOXED.search(answer, pos)) is not None:
+        level, j = 1, m.end()
+        while j < len(answer) and level:
+            ch = answer[j]
+            if ch == "\\":
+                j += 2
+                continue
+            level += 1 if ch == "{" else -1 if ch == "}" else 0
+            j += 1
+        end = j - 1 if level == 0 else j
+        yield m.end(), end, "boxed"
+        pos = max(end, m.end())
+
+
+def statements(answer: str, scope: Scope, syntax: str = "auto") -> list[Statement]:
+    """Every candidate statement of the answer, in reading order.
+
+    In a line of prose a comma ends a clause; inside ``$..$`` or ``\\boxed{}``
+    it separates the elements of a list (``$19, 46, and 82$``), and a list
+    is not one answer: its statements are unreadable rather than its last element.
+    """
+    out: list[Statement] = []
+    for start, end, kind in segments(answer, syntax):
+        syntax_of = "plain" if kind == "plain" else "latex"
+        toks = _digit_groups(tokenize(answer[start:end], scope, syntax_of, lenient=True, offset=start), answer)
+        math = kind in ("math", "boxed")
+        chunks = _chunks(toks, split_commas=not math)
+        if math and any(_has_comma(c) for c in chunks):
+            chunks = [[Token("bad", "lists of answers are not supported", c[0].col, c[-1].end)] for c in chunks]
+        out += [Statement(answer, chunk, scope.with_dialect(syntax_of)) for chunk in chunks]
+    return out
+
+
+def _has_comma(chunk: list[Token]) -> bool:
+    depth = 0
+    for tok in chunk:
+        depth += {"lp": 1, "rp": -1}.get(tok.kind, 0)
+        if tok.kind == "comma" and depth <= 0:
+            return True
+    return False
+
+
+def _digit_groups(tokens: list[Token], source: str) -> list[Token]:
+    """``7,425,000`` is one number; ``1000,99`` (a decimal comma, or a list?) is an error.
+
+    Only outside brackets, and only with no spaces around the comma: ``(1,2)``
+    stays a pair and ``x = 2, y = 3`` two statements.
+    """
+    out: list[Token] = []
+    depth, i = 0, 0
+    while i < len(tokens):
+        tok = tokens[i]
+        depth += {"lp": 1, "rp": -1}.get(tok.kind, 0)
+        if depth > 0 or not _glued(tokens, i):
+            out.append(tok)
+            i += 1
+            continue
+        j = i
+        while _glued(tokens, j):
+            j += 2
+        start, end = tok.col, tokens[j].end
+        if _THOUSANDS.fullmatch(source[start:end]):
+            out.append(number_token(source[start:end].replace(",", ""), start, end))
+        else:
+            out.append(Token("bad", "a comma between digits is ambiguous (a decimal comma, or a list?)", start, end))
+        i = j + 1
+    return out
+
+
+def _glued(tokens: list[Token], i: int) -> bool:
+    """A number, a comma and a number with no space between them."""
+    if i + 2 >= len(tokens):
+        return False
+    a, comma, b = tokens[i : i + 3]
+    return a.kind == "num" and comma.kind == "comma" and b.kind == "num" and a.end == comma.col and comma.end == b.col
+
+
+def _chunks(tokens: list[Token], split_commas: bool = True) -> list[list[Token]]:
+    """Split at separators, prose and top-level commas; drop what follows ``≈``.
+
+    A boxed answer is one answer: ``\\boxed{1, 2}`` is not split into 1 and 2.
+    """
+    chunks: list[list[Token]] = []
+    cur: list[Token] = []
+    depth, skipping = 0, False
+    for tok in tokens:
+        if tok.kind in _SPLIT or (tok.kind == "comma" and depth <= 0 and split_commas):
+            chunks.append(cur)
+            cur, depth, skipping = [], 0, False
+            continue
+        if skipping:
+            continue
+        if tok.kind == "approx":  # x = 1/3 ≈ 0.33 is 1/3; x ≈ 11 is x = 11
+            if any(t.kind == "rel" for t in cur):
+                skipping = True
+            else:
+                cur.append(Token("rel", "=", tok.col, tok.end))
+            continue
+        depth += {"lp": 1, "rp": -1}.get(tok.kind, 0)
+        cur.append(tok)
+    chunks.append(cur)
+    out = []
+    for chunk in chunks:
+        while chunk and chunk[0].kind == "rel":  # "= 2σ(2x) - 1" continues a derivation
+            chunk = chunk[1:]
+        while chunk and chunk[-1].kind == "comma":  # "$x = 2,$": punctuation
+            chunk = chunk[:-1]
+        if chunk:
+            out.append(chunk)
+    return out

@@ -1,0 +1,128 @@
+"""A key compiled once, and the rules for comparing a student's statement with it.
+
+Shared by the ``expression`` checker and ``python -m grader equiv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from grader.mathexpr import sandbox
+from grader.mathexpr.equivalence import EXACT, Context, Form, Tolerance, Verdict, compare, form_of
+from grader.mathexpr.evaluate import N_POINTS
+from grader.mathexpr.names import FunctionDef, Scope, canonical_name
+from grader.mathexpr.parse import read
+from grader.mathexpr.tree import Err, MathError, Node, free_symbols, show
+
+
+def build_scope(
+    variables: Iterable[str],
+    functions: Mapping[str, tuple[list[str], str | None]],
+    *,
+    open: bool = False,
+    dialect: str = "plain",
+    imaginary: Iterable[str] = (),
+) -> Scope:
+    """A scope with rubric functions parsed (plain syntax) and checked.
+
+    A function body may use its arguments, builtins and functions defined
+    before it (no recursion); anything else is a MathError naming the function.
+    """
+    fdefs: dict[str, FunctionDef] = {}
+    names = {canonical_name(n): (list(map(canonical_name, a)), e) for n, (a, e) in functions.items()}
+    for name, (args, expr) in names.items():
+        if expr is None:
+            fdefs[name] = FunctionDef(tuple(args))
+            continue
+        body_scope = Scope(frozenset(args), dict(fdefs), dialect="plain")
+        parsed = read(expr, body_scope, "latex" if "\\" in expr else "plain")
+        if isinstance(parsed, Err):
+            raise MathError(f"function {name}: {parsed.message}", parsed.column)
+        extra = free_symbols(parsed.node) - set(args)
+        if extra:
+            raise MathError(f"function {name}: unknown symbol {sorted(extra)[0]} (not one of its arguments)")
+        fdefs[name] = FunctionDef(tuple(args), parsed.node)
+    return Scope(
+        frozenset(map(canonical_name, variables)),
+        fdefs,
+        open=open,
+        dialect=dialect,
+        imaginary=frozenset(imaginary),
+    )
+
+
+def unknown_symbols(node: Node, scope: Scope) -> list[str]:
+    return sorted(s for s in free_symbols(node) if not scope.symbol_allowed(s))
+
+
+class Key:
+    """The teacher's statement, compiled once; its values at the points are cached."""
+
+    def __init__(
+        self,
+        node: Node,
+        scope: Scope,
+        *,
+        tol: Tolerance = EXACT,
+        domain: Mapping | None = None,
+        assignments: bool = True,
+    ):
+        self.node = node
+        self.scope = scope
+        self.tol = tol
+        self.ctx = Context(scope.functions, dict(domain or {}))
+        # A key "k = 1", "f(x) = x^2" or "(p, q) = (3, 2)" names a value: the answer may give just the value.
+        self.value: Form | None = None
+        if assignments and _is_assignment(node):
+            self.value = form_of(node.args[-1], self.ctx)
+        try:
+            self.form = form_of(node, self.ctx)
+        except MathError:
+            if self.value is None:
+                raise
+            self.form = self.value  # "(p, q) = (3, 2)" can only be compared as its value
+        for part in self.form.parts + (self.value.parts if self.value else ()):  # computed now, reused
+            part.double()
+            for k in range(N_POINTS):
+                part.precise(k)
+
+    def candidates(self, node: Node, every_side: bool = False) -> list[Node]:
+        """The parts of a student statement to compare with this key.
+
+        An expression key is compared with an expression, or with the last
+        side of an equation chain (``tanh(x) = 2σ(2x) - 1``); with
+        ``every_side`` each side of the chain is a candidate.
+        """
+        if self.form.kind == "expr" and node.op == "rel":
+            if not all(op == "=" for op in node.val):
+                return []
+            return list(node.args) if every_side else [node.args[-1]]
+        return [node]
+
+    def compare(self, node: Node, symbolic: bool = True) -> Verdict:
+        try:
+            answer = form_of(node, self.ctx)
+        except MathError as exc:
+            return Verdict(None, exc.message)
+        key = self.value if self.value is not None and answer.kind == "expr" else self.form
+        verdict = compare(key, answer, self.tol)
+        worth_it = key.kind == answer.kind == "expr" and not (key.constant and answer.constant)
+        if verdict.equal is None and symbolic and worth_it and self.tol is EXACT:  # constants: SymPy knows no more
+            decided = sandbox.symbolic_equal(key.node, node, self.scope.functions)  # type: ignore[arg-type]
+            if decided is not None:
+                return Verdict(decided, "decided symbolically")
+        return verdict
+
+
+def _is_assignment(node: Node) -> bool:
+    """``k = ..``, ``f(x) = ..``, ``|AB| = ..``, ``(p, q) = ..``: a name for a value, not a formula."""
+    if node.op != "rel" or any(op != "=" for op in node.val):
+        return False
+    return all(n.op in ("sym", "call", "mul", "div", "tuple") for n in node.args[0].walk())
+
+
+def describe(node: Node) -> str:
+    return show(node)
+
+
+__all__ = ["Form", "Key", "build_scope", "describe", "unknown_symbols"]

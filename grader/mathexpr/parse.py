@@ -1,0 +1,267 @@
+"""A recursive-descent reader from tokens to :class:`Node` trees.
+
+Grammar (loosest first): statement = expr (rel expr)*; expr = term (+|-|± term)*;
+term = unary ((*|/) unary | implicit power)*; unary = (-|+) unary | power;
+power = postfix (^ unary)?; postfix = atom !*; atom = number | name | constant
+| (expr, ...) | |expr| | function call | √atom. Implicit multiplication
+(``2x``, ``x y``, ``2(x+1)``, ``σ(x)(1-σ(x))``) binds like ``*``; never before
+a number and never in the Maxima dialect. Every recursion counts towards
+MAX_DEPTH, so 200 nested parentheses are an error, not a RecursionError.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from grader.mathexpr.evaluate import check_sizes
+from grader.mathexpr.latex import tokenize_latex
+from grader.mathexpr.names import BUILTINS, INVERSE, Scope
+from grader.mathexpr.tokens import Token, resolve, tokenize_plain
+from grader.mathexpr.tree import MAX_CHARS, MAX_DEPTH, Err, MathError, Node, Ok, Parsed
+
+
+def tokenize(text: str, scope: Scope, syntax: str, lenient: bool, offset: int = 0) -> list[Token]:
+    raw = tokenize_latex(text, offset) if syntax == "latex" else tokenize_plain(text, scope.dialect, offset)
+    return resolve(raw, scope if syntax != "latex" else scope.with_dialect("latex"), lenient)
+
+
+def read(text: str, scope: Scope, syntax: str = "plain") -> Parsed:
+    """Parse one whole statement strictly: anything left over is an error."""
+    if len(text) > MAX_CHARS:
+        return Err(f"the expression is too long (more than {MAX_CHARS} characters)", None)
+    if not text.strip():
+        return Err("there is no expression", None)
+    try:
+        toks = tokenize(text, scope, syntax, lenient=False)
+        node = parse_tokens(toks, scope, origin=0)
+        check_sizes(node)
+        return Ok(node, text.strip())
+    except MathError as exc:
+        return Err.of(exc)
+
+
+def parse_tokens(tokens: list[Token], scope: Scope, origin: int) -> Node:
+    """Tokens of one statement to a tree; ``origin`` makes columns relative to its text."""
+    end = tokens[-1].end if tokens else origin
+    return _Parser([*tokens, Token("end", None, end, end)], scope, origin).statement()
+
+
+def arity(name: str, scope: Scope) -> tuple[int, int]:
+    if name in scope.functions:
+        n = len(scope.functions[name].args)
+        return (n, n) if n else (1, 5)
+    return BUILTINS.get(name, (1, 5))
+
+
+def add(a: Node, b: Node) -> Node:
+    return Node("add", (*(a.args if a.op == "add" else (a,)), b), None, a.col)
+
+
+def mul(a: Node, b: Node) -> Node:
+    return Node("mul", (*(a.args if a.op == "mul" else (a,)), b), None, a.col)
+
+
+def neg(a: Node, col: int) -> Node:
+    if a.op == "num":
+        return Node("num", (), -a.val, col)
+    return Node("neg", (a,), None, col)
+
+
+def power(base: Node, exponent: Node, col: int) -> Node:
+    if base.op == "const" and base.val == "e":
+        return Node("call", (exponent,), "exp", col)
+    return Node("pow", (base, exponent), None, col)
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], scope: Scope, origin: int):
+        self.toks = tokens
+        self.i = 0
+        self.scope = scope
+        self.origin = origin
+        self.depth = 0
+        self.bars = 0
+        self.implicit = scope.dialect != "maxima"
+
+    def col(self, tok: Token) -> int:
+        return tok.col - self.origin + 1
+
+    def peek(self) -> Token:
+        return self.toks[self.i]
+
+    def take(self) -> Token:
+        tok = self.toks[self.i]
+        if tok.kind != "end":
+            self.i += 1
+        return tok
+
+    def fail(self, tok: Token) -> MathError:
+        if tok.kind == "bad":
+            return MathError(str(tok.val), self.col(tok))
+        if tok.kind == "end":
+            return MathError("the expression ends too early", self.col(tok))
+        return MathError(f"could not read the expression at column {self.col(tok)}", self.col(tok))
+
+    def enter(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise MathError("the expression is too deeply nested", self.col(tok))
+
+    def statement(self) -> Node:
+        first = self.peek()
+        sides, ops = [self.expr()], []
+        while self.peek().kind == "rel":
+            ops.append(self.take().val)
+            sides.append(self.expr())
+        if self.peek().kind != "end":
+            raise self.fail(self.peek())
+        return Node("rel", tuple(sides), tuple(ops), self.col(first)) if ops else sides[0]
+
+    def expr(self) -> Node:
+        self.enter(self.peek())
+        left = self.term()
+        while (tok := self.peek()).kind == "op" and tok.val in ("+", "-", "pm"):
+            self.take()
+            right = self.term()
+            if tok.val == "+":
+                left = add(left, right)
+            elif tok.val == "-":
+                left = add(left, neg(right, self.col(tok)))
+            else:
+                left = Node("pm", (left, right), None, self.col(tok))
+        self.depth -= 1
+        return left
+
+    def starts_factor(self, tok: Token) -> bool:
+        if tok.kind in ("sym", "const", "func", "root", "lp"):
+            return True
+        return tok.kind == "bar" and self.bars == 0
+
+    def term(self) -> Node:
+        left = self.unary()
+        while True:
+            tok = self.peek()
+            if tok.kind == "op" and tok.val in ("*", "/"):
+                self.take()
+                right = self.unary()
+                left = mul(left, right) if tok.val == "*" else Node("div", (left, right), None, self.col(tok))
+            elif self.implicit and self.starts_factor(tok):
+                left = mul(left, self.power())
+            else:
+                return left
+
+    def unary(self) -> Node:
+        tok = self.peek()
+        if tok.kind == "op" and tok.val in ("-", "+"):
+            self.take()
+            self.enter(tok)
+            operand = self.unary()
+            self.depth -= 1
+            return neg(operand, self.col(tok)) if tok.val == "-" else operand
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.postfix()
+        tok = self.peek()
+        if tok.kind == "op" and tok.val == "^":
+            self.take()
+            self.enter(tok)
+            exponent = self.unary()
+            self.depth -= 1
+            return power(base, exponent, self.col(tok))
+        return base
+
+    def postfix(self) -> Node:
+        node = self.atom()
+        while (tok := self.peek()).kind == "op" and tok.val == "!":
+            self.take()
+            node = Node("fact", (node,), None, self.col(tok))
+        return node
+
+    def atom(self) -> Node:
+        tok = self.take()
+        col = self.col(tok)
+        if tok.kind in ("num", "sym", "const"):
+            return Node(tok.kind, (), tok.val, col)
+        if tok.kind == "lp":
+            return self.group(tok)
+        if tok.kind == "bar":
+            return self.bars_abs(tok)
+        if tok.kind == "func":
+            return self.call(tok)
+        if tok.kind == "root":
+            self.enter(tok)
+            arg = self.postfix()
+            self.depth -= 1
+            if tok.val == "root4":
+                return Node("pow", (arg, Node("num", (), Fraction(1, 4), col)), None, col)
+            return Node("call", (arg,), tok.val, col)
+        raise self.fail(tok)
+
+    def group(self, open_tok: Token) -> Node:
+        self.enter(open_tok)
+        if self.peek().kind == "rp":
+            raise MathError(f"empty parentheses at column {self.col(self.peek())}", self.col(self.peek()))
+        items = [self.expr()]
+        while self.peek().kind == "comma":
+            self.take()
+            items.append(self.expr())
+        close = self.take()
+        if close.kind != "rp" or close.val != open_tok.val:
+            if close.kind in ("rp", "end", "comma"):
+                raise MathError(f"unbalanced brackets at column {self.col(close)}", self.col(close))
+            raise self.fail(close)
+        self.depth -= 1
+        if len(items) == 1:
+            return items[0]
+        if open_tok.val != "(":
+            raise MathError("lists, sets and intervals are not supported", self.col(open_tok))
+        return Node("tuple", tuple(items), None, self.col(open_tok))
+
+    def bars_abs(self, tok: Token) -> Node:
+        self.enter(tok)
+        self.bars += 1
+        inner = self.expr()
+        close = self.take()
+        if close.kind != "bar":
+            raise self.fail(close)
+        self.bars -= 1
+        self.depth -= 1
+        return Node("call", (inner,), "abs", self.col(tok))
+
+    def call(self, tok: Token) -> Node:
+        name, col = str(tok.val), self.col(tok)
+        self.enter(tok)
+        exponent = None
+        if (nxt := self.peek()).kind == "op" and nxt.val == "^":  # sin^2 x, sin^{-1}(x)
+            self.take()
+            exponent = self.unary()
+        if (nxt := self.peek()).kind == "lp" and nxt.val in "({":  # \sin{x} as well as sin(x)
+            self.take()
+            args = [self.expr()]
+            while self.peek().kind == "comma":
+                self.take()
+                args.append(self.expr())
+            close = self.take()
+            if close.kind != "rp" or close.val != nxt.val:
+                raise self.fail(close)
+        elif self.implicit and (self.starts_factor(nxt) or nxt.kind == "num" or (nxt.kind == "op" and nxt.val == "-")):
+            arg = self.unary()  # bare argument: \sin 2x, \ln x, sin 5n
+            while self.starts_factor(self.peek()) and self.peek().kind not in ("func", "root"):
+                arg = mul(arg, self.power())
+            args = [arg]
+        else:
+            raise MathError(f"{name} needs an argument in parentheses at column {col}", col)
+        if tok.base is not None:
+            args.append(parse_tokens(tok.base, self.scope, self.origin) if tok.base else Node("num", (), Fraction(10)))
+        lo, hi = arity(name, self.scope)
+        if not lo <= len(args) <= hi:
+            want = str(lo) if lo == hi else f"{lo} to {hi}"
+            raise MathError(f"{name} takes {want} argument{'s' if hi > 1 else ''}", col)
+        self.depth -= 1
+        node = Node("call", tuple(args), name, col)
+        if exponent is None:
+            return node
+        if exponent.op == "num" and exponent.val == -1 and name in INVERSE:
+            return Node("call", tuple(args), INVERSE[name], col)
+        return power(node, exponent, col)

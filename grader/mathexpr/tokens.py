@@ -1,0 +1,293 @@
+"""Tokens of plain-text math, and what identifiers mean in a scope.
+
+The plain reader accepts what people type: ``2σ(2x) − 1``, ``x²``, ``√x``,
+``3·10^-2``, ``**`` and ``^`` for powers, ``≤``; with the Maxima dialect also
+``%pi``, ``x[1]`` and ``#``. Problems are emitted as ``bad`` tokens carrying
+their message, so a lenient reader can still find the math around them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+from grader.mathexpr.names import (
+    BUILTINS,
+    GREEK_SET,
+    OPEN_FUNCTION_LETTERS,
+    UNICODE_GREEK,
+    Scope,
+    builtin,
+    canonical_name,
+    is_simple,
+)
+from grader.mathexpr.tree import MAX_DIGITS, MAX_EXP10
+
+
+@dataclass(slots=True)
+class Token:
+    """kind: num sym func const op rel lp rp bar comma root sep approx word bad ident end."""
+
+    kind: str
+    val: Any
+    col: int  # 0-based start offset in the text
+    end: int  # 0-based end offset (exclusive)
+    split: bool = False  # an identifier that may be a run of several names (``xy``)
+    base: list[Token] | None = None  # subscript of ``\log_2``
+
+
+_DIGITS = frozenset("0123456789")
+_NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")  # "5." ends a sentence
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+))*")
+_MAXIMA_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9]+\])?")
+_SUPERS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
+_SUPERS.update({"⁺": "+", "⁻": "-", "ⁿ": "n"})
+_PERCENT_NAME = re.compile(r"%[a-z]+")
+_SUBSCRIPTS = {chr(0x2080 + d): str(d) for d in range(10)}
+_OPS = {
+    "+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "×": "*", "·": "*", "⋅": "*", "∗": "*", "•": "*",
+    "/": "/", "÷": "/", "^": "^", "±": "pm", "∓": "pm",
+}  # fmt: skip
+_RELS = {"≤": "<=", "⩽": "<=", "≥": ">=", "⩾": ">=", "≠": "!=", "=": "=", "<": "<", ">": ">"}
+_TWO_CHAR: dict[str, tuple[str, str | None]] = {
+    "**": ("op", "^"),
+    "<=": ("rel", "<="),
+    ">=": ("rel", ">="),
+    "!=": ("rel", "!="),
+    "==": ("rel", "="),
+}
+_TWO_CHAR.update({"=>": ("sep", None), "->": ("sep", None), "~~": ("approx", None)})
+_SEPS = set(";:.?→⇒⟹∴∵⇔↔")
+_ROOTS = {"√": "sqrt", "∛": "cbrt", "∜": "root4"}
+_SINGLE: dict[str, tuple[str, Any]] = {
+    **{c: ("op", v) for c, v in _OPS.items()},
+    **{c: ("rel", v) for c, v in _RELS.items()},
+    **{c: ("root", v) for c, v in _ROOTS.items()},
+    **{c: ("lp", c) for c in "([{"},
+    **{c: ("rp", o) for c, o in zip(")]}", "([{", strict=True)},
+    "!": ("op", "!"), "|": ("bar", None), ",": ("comma", None), "≈": ("approx", None),
+    "∞": ("bad", "infinity is not supported"),
+    **dict.fromkeys("'′\"`", ("bad", "quotes and primes are not supported")),
+}  # fmt: skip
+MAXIMA_CONSTANTS = {"%pi": "pi", "%e": "e", "%i": "i"}
+RESERVED = {
+    "inf": "infinity is not supported", "minf": "infinity is not supported",
+    "infty": "infinity is not supported", "infinity": "infinity is not supported", "oo": "infinity is not supported",
+    "und": "undefined values are not supported", "true": "logic is not supported", "false": "logic is not supported",
+    "and": "logic is not supported", "or": "logic is not supported", "not": "logic is not supported",
+    "nounand": "logic is not supported", "nounor": "logic is not supported", "xor": "logic is not supported",
+    "implies": "logic is not supported", "all": "logic is not supported", "none": "logic is not supported",
+}  # fmt: skip
+
+
+def number_token(text: str, start: int, end: int) -> Token:
+    """A literal as an exact fraction, refused before conversion when too big."""
+    mantissa, _, exponent = text.lower().partition("e")
+    if sum(ch.isdigit() for ch in mantissa) > MAX_DIGITS:
+        return Token("bad", "number too long", start, end)
+    if exponent and (len(exponent) > 5 or abs(int(exponent)) > MAX_EXP10):
+        return Token("bad", "number too large", start, end)
+    return Token("num", Fraction(text), start, end)
+
+
+def tokenize_plain(text: str, dialect: str = "plain", offset: int = 0) -> list[Token]:
+    """Plain or Maxima text to raw tokens; identifiers are resolved later by :func:`resolve`."""
+    out: list[Token] = []
+    i = 0
+    maxima = dialect == "maxima"
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace() or ch == "$" or (ch == "'" and maxima):
+            i += 1
+            continue
+        if maxima and ch in "%#":
+            toks, i = _read_maxima(text, i, offset)
+        elif ch in _DIGITS or (ch == "." and text[i + 1 : i + 2] in _DIGITS and i + 1 < len(text)):
+            m = _NUMBER.match(text, i)
+            assert m is not None
+            toks, i = [number_token(m.group(), offset + i, offset + m.end())], m.end()
+        elif ch.isascii() and ch.isalpha():
+            toks, i = _read_identifier(text, i, offset, maxima)
+        elif ch in UNICODE_GREEK:
+            toks, i = _read_greek(text, i, offset)
+        elif ch in _SUPERS:
+            toks, i = _read_superscript(text, i, offset, dialect)
+        else:
+            toks, i = _read_symbol(text, i, offset, maxima)
+        out += toks
+    return out
+
+
+def _read_maxima(text: str, i: int, offset: int) -> tuple[list[Token], int]:
+    """``%pi``, ``%e``, ``%i``; ``#`` (not equal) and ``#pm#``."""
+    at = offset + i
+    if text.startswith("#pm#", i):
+        return [Token("op", "pm", at, at + 4)], i + 4
+    if text[i] == "#":
+        return [Token("rel", "!=", at, at + 1)], i + 1
+    m = _PERCENT_NAME.match(text, i)
+    word = m.group() if m else "%"
+    const = MAXIMA_CONSTANTS.get(word)
+    tok = (
+        Token("const", const, at, at + len(word)) if const else Token("bad", f"unknown name {word}", at, at + len(word))
+    )
+    return [tok], i + len(word)
+
+
+def _read_identifier(text: str, i: int, offset: int, maxima: bool) -> tuple[list[Token], int]:
+    m = (_MAXIMA_IDENT if maxima else _IDENT).match(text, i)
+    assert m is not None
+    name, j = _subscript_digits(text, m.end(), m.group())
+    return [Token("ident", name.replace("{", "").replace("}", ""), offset + i, offset + j, split=not maxima)], j
+
+
+def _read_greek(text: str, i: int, offset: int) -> tuple[list[Token], int]:
+    """``σ``, ``μ0``, ``σ₁``: one Greek letter, then digits or a subscript."""
+    j = i + 1
+    while j < len(text) and text[j] in _DIGITS:
+        j += 1
+    name, j = _subscript_digits(text, j, canonical_name(text[i]) + text[i + 1 : j])
+    return [Token("ident", name, offset + i, offset + j)], j
+
+
+def _read_superscript(text: str, i: int, offset: int, dialect: str) -> tuple[list[Token], int]:
+    """``x²`` and ``x⁻¹`` are ``x^(2)`` and ``x^(-1)``."""
+    j = i
+    while j < len(text) and text[j] in _SUPERS:
+        j += 1
+    at, end = offset + i, offset + j
+    inner = tokenize_plain("".join(_SUPERS[c] for c in text[i:j]), dialect, at)
+    for t in inner:
+        t.col, t.end = at, end
+    return [Token("op", "^", at, at), Token("lp", "(", at, at), *inner, Token("rp", "(", end, end)], j
+
+
+def _read_symbol(text: str, i: int, offset: int, maxima: bool) -> tuple[list[Token], int]:
+    """Operators, brackets, relations and separators; anything else is prose or an error."""
+    at, ch = offset + i, text[i]
+    pair = text[i : i + 2]
+    if pair in _TWO_CHAR:
+        kind, val = _TWO_CHAR[pair]
+        return [Token(kind, val, at, at + 2)], i + 2
+    if ch in "{}" and maxima:
+        return [Token("bad", "sets are not supported", at, at + 1)], i + 1
+    if ch == "%":
+        return [], i + 1  # "28%": the number checker owns percentages
+    default = ("sep", ch) if ch in _SEPS or not ch.isalpha() else ("word", ch)  # Hangul etc.: prose
+    kind, val = _SINGLE.get(ch, default)
+    return [Token(kind, val, at, at + 1)], i + 1
+
+
+def _subscript_digits(text: str, i: int, name: str) -> tuple[str, int]:
+    """``x₁`` is ``x_1``."""
+    j = i
+    while j < len(text) and text[j] in _SUBSCRIPTS:
+        j += 1
+    if j > i:
+        name += "_" + "".join(_SUBSCRIPTS[c] for c in text[i:j])
+    return name, j
+
+
+def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
+    """Turn identifiers into symbols, constants and functions, or words / errors.
+
+    A run like ``xy`` or ``sinx`` is split into known names when it is not a
+    name itself (LaTeX letters are separate symbols by convention).
+    """
+    out: list[Token] = []
+    for k, tok in enumerate(tokens):
+        if tok.base:
+            tok.base = resolve(tok.base, scope, lenient)
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        applied = nxt is not None and nxt.kind == "lp" and nxt.val == "("
+        if tok.kind == "ident":
+            out.extend(_resolve_one(tok, scope, lenient, applied))
+        elif tok.kind == "tident":  # \text{...}: a known name, else prose
+            kind, val = _meaning(str(tok.val), scope, applied)
+            out.append(replace(tok, kind=kind or "word", val=val if kind else tok.val))
+        else:
+            out.append(tok)
+    return out
+
+
+def _resolve_one(tok: Token, scope: Scope, lenient: bool, applied: bool) -> list[Token]:
+    name = str(tok.val)
+    kind, val = _meaning(name, scope, applied)
+    if kind is not None:
+        return [replace(tok, kind=kind, val=val)]
+    if name in RESERVED:
+        return [replace(tok, kind="word" if lenient else "bad", val=RESERVED[name])]
+    if tok.split and name.isalpha():
+        pieces = _split(name, scope)
+        if pieces and lenient and _looks_like_prose(name, pieces, scope):
+            return [replace(tok, kind="word")]
+        if pieces:
+            out, at = [], tok.col
+            for p in pieces:
+                k2, v2 = _meaning(p, scope, applied and p == pieces[-1])
+                out.append(Token(k2 or "sym", v2 if k2 else p, at, at + len(p)))
+                at += len(p)
+            out[-1].base = tok.base
+            return out
+    if scope.dialect == "maxima" and applied:
+        if re.fullmatch(r"[A-Za-z]\d*", name):
+            return [replace(tok, kind="func", val=name)]
+        return [replace(tok, kind="bad", val=f"unknown function {name}")]
+    if lenient and len(name) > 1 and not scope.symbol_allowed(name) and not is_simple(name):
+        return [replace(tok, kind="word")]
+    return [replace(tok, kind="sym", val=name)]
+
+
+_STOPWORDS = frozenset(
+    ["an", "as", "at", "be", "by", "do", "if", "in", "is", "it", "no", "of", "on", "or", "so", "to", "up", "we"]
+)
+
+
+def _looks_like_prose(name: str, pieces: list[str], scope: Scope) -> bool:
+    """In free text, "the" and "percent" are words, while "xy" and "sinx" are math."""
+    if len(name) == 2:
+        return name.lower() in _STOPWORDS and name not in scope.variables
+    loose = sum(1 for p in pieces if len(p) == 1 and p not in scope.variables)
+    return len(name) >= 3 and loose > 2
+
+
+def _meaning(name: str, scope: Scope, applied: bool) -> tuple[str | None, object]:
+    if name in scope.functions:
+        return "func", name
+    if name in scope.variables:
+        return "sym", name
+    fn = builtin(name)
+    if fn is not None and (len(name) > 1 or applied):
+        return "func", fn
+    if name in ("pi", "Pi") or (name == "e" and scope.dialect != "maxima") or name in scope.imaginary:
+        return "const", "i" if name in scope.imaginary else name.lower()
+    if scope.dialect == "maxima" and name in ("e", "i", "pi"):
+        return "const", name
+    if applied and scope.open and name in OPEN_FUNCTION_LETTERS:
+        return "func", name
+    if name in GREEK_SET or (scope.open and is_simple(name) and len(name) == 1):
+        return "sym", name
+    return None, None
+
+
+def _split(name: str, scope: Scope) -> list[str] | None:
+    """Fewest known names that spell ``name`` (``xy`` -> x, y; ``sinx`` -> sin, x)."""
+    if len(name) > 40:
+        return None
+    known = set(scope.variables) | set(scope.functions) | GREEK_SET | {"pi", "e"} | set(scope.imaginary)
+    known |= {n for n in BUILTINS if len(n) > 1} | {"arcsin", "arccos", "arctan", "sgn"}
+    latex = scope.dialect == "latex"
+    best: list[list[str] | None] = [None] * (len(name) + 1)
+    best[0] = []
+    for i in range(len(name)):
+        if best[i] is None:
+            continue
+        for j in range(i + 1, len(name) + 1):
+            piece = name[i:j]
+            if piece in known or (latex and j == i + 1):
+                cand = [*best[i], piece]  # type: ignore[misc]
+                if best[j] is None or len(cand) < len(best[j]):  # type: ignore[arg-type]
+                    best[j] = cand
+    return best[len(name)]

@@ -1,0 +1,114 @@
+"""``python -m grader equiv --jsonl``: one answer per line, bounded, never fooled by code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HOSTILE = [
+    ("__import__('os').system('touch CANARY')", "plain"),
+    ("open('CANARY','w').write('x')", "plain"),
+    ("exec(\"open('CANARY','w').write('x')\")", "python"),
+    ("(lambda: open('CANARY','w').write('x'))()", "python"),
+    ("().__class__.__bases__[0].__subclasses__()", "python"),
+    ("S(\"__import__('os').system('touch CANARY')\")", "maxima"),
+    ("9**9**9", "python"),
+    ("9^9^9", "plain"),
+    ("factorial(10**6)", "python"),
+    ("(10^{6})!", "latex"),
+    ("1e999999999", "plain"),
+    ("expand((x+y+z+1)**200)", "python"),
+    ("1" * 100_000, "plain"),
+    ("(" * 200 + "x" + ")" * 200, "plain"),
+    ("+".join(["x"] * 50_000), "plain"),
+    ("\\input{/etc/passwd}", "latex"),
+    ("\\include{CANARY}", "latex"),
+    ("x\x00y", "plain"),
+    ("x\u202ey", "plain"),
+    ("\\frac{" * 300 + "1" + "}{2}" * 300, "latex"),
+    ("sin(x)^40 + cos(x)^40 - 1", "plain"),
+]
+
+
+def run_equiv(lines: list[str], cwd: Path) -> tuple[list[dict], float]:
+    infile = cwd / "cases.jsonl"
+    infile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "equiv", "--jsonl", str(infile)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    elapsed = time.perf_counter() - start
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines()], elapsed
+
+
+def test_hostile_inputs_are_refused_quickly_and_run_nothing(tmp_path):
+    lines = [
+        json.dumps({"id": i, "student": s, "teacher": "q + 2", "syntax": syn}) for i, (s, syn) in enumerate(HOSTILE)
+    ]
+    lines += [
+        json.dumps({"id": 100 + i, "student": "q + 2", "teacher": s, "syntax": syn})
+        for i, (s, syn) in enumerate(HOSTILE)
+    ]
+    out, elapsed = run_equiv(lines, tmp_path)
+    assert [o["id"] for o in out] == [i for i in range(len(HOSTILE))] + [100 + i for i in range(len(HOSTILE))]
+    assert all(o["verdict"] is not True for o in out), [o for o in out if o["verdict"]]
+    assert all(o["verdict"] is not None or o["reason"] for o in out)
+    assert not (tmp_path / "CANARY").exists()
+    assert elapsed < 30  # every case is bounded (at most ~2 s each, most take a millisecond)
+
+
+def test_answers_and_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"id": "a", "student": "2σ(2x) − 1", "teacher": "\\tanh(x)", "syntax": "latex"}),
+        json.dumps({"id": "b", "student": "(x-1)(x+1)", "teacher": "x^2-1"}),
+        json.dumps({"id": "c", "student": "x^2+1", "teacher": "x^2-1"}),
+        json.dumps({"id": "d", "student": "3.14", "teacher": "pi", "test": "num_rel", "options": {"tol": 0.001}}),
+        json.dumps({"id": "e", "student": "%e^(%i*%pi)", "teacher": "-1"}),
+        "this is not json",
+        json.dumps({"id": "f", "student": "1/0", "teacher": "1"}),
+        json.dumps({"id": "g", "student": "x", "teacher": "x", "test": "FacForm"}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    out, _ = run_equiv(lines, tmp_path)
+    verdicts = {o["id"]: o["verdict"] for o in out if o["id"] is not None}
+    assert verdicts == {"a": False, "b": True, "c": False, "d": True, "e": True, "f": None, "g": None}
+    assert next(o for o in out if o["id"] is None)["reason"].startswith("not valid JSON")
+    assert all(isinstance(o["ms"], float) for o in out)
+    assert len(out) == len(lines)
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict"),
+    [
+        (
+            {
+                "student": "2σ(2x)-1",
+                "teacher": "tanh(x)",
+                "options": {"functions": {"σ": {"args": ["x"], "expr": "1/(1+exp(-x))"}}},
+            },
+            True,
+        ),
+        ({"student": "$x = 11$", "teacher": "$11$", "syntax": "latex"}, True),
+        ({"student": "x = 1", "teacher": "1", "syntax": "maxima"}, False),
+        ({"student": "mn", "teacher": "n*m", "options": {"variables": ["m", "n"]}}, True),
+        ({"student": "3j", "teacher": "3*sqrt(-1)", "options": {"allow_complex": True}}, True),
+        ({"student": "f(1) + g(2)", "teacher": "g(1) + f(2)", "options": {"custom_functions": ["f", "g"]}}, False),
+    ],
+)
+def test_check_case_options(case, verdict):
+    from grader.equiv import check_case
+
+    assert check_case(case)[0] is verdict
