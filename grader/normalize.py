@@ -4,7 +4,7 @@ Text is NFC (Korean typed on macOS arrives as NFD), format characters
 (zero-width joiners, bidi controls, BOM) are dropped, full-width ASCII forms
 become ASCII, and whitespace is collapsed. NFKC is never applied to the whole
 text: it turns ``x²`` into ``x2``. Math-specific rewriting (``×``, ``√``, LaTeX)
-lives in :mod:`grader.mathtext`.
+lives in :mod:`grader.mathexpr`.
 """
 
 from __future__ import annotations
