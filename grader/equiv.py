@@ -31,6 +31,7 @@ from grader.mathexpr import (
     unknown_symbols,
 )
 from grader.mathexpr.equivalence import EXACT
+from grader.mathexpr.extract import segments, strip_markdown
 from grader.normalize import normalize_text
 
 MAX_LINE = 1_000_000
@@ -89,6 +90,8 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
         tol = _tolerance(test, options)
         syntax = SYNTAXES.get(str(case.get("syntax") or guess_syntax(student + teacher)), "plain")
         scope = _scope(options if isinstance(options, dict) else {}, syntax)
+        if syntax == "maxima":
+            teacher = unwrap_teacher(teacher)
         key_node = _read(teacher, scope, syntax, "the teacher's answer")
         # "k = 1" standing for the answer 1 is a free-text convention, not a CAS one (STACK: 1 is not x = 1)
         key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex")
@@ -97,6 +100,37 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
         return None, exc.message
     verdict = key.compare(answer)
     return verdict.equal, verdict.reason
+
+
+# Maxima functions that change an expression's form but not its value. Teacher (STACK) strings
+# only: a student's text is never given CAS commands, and these are unwrapped, never called.
+VALUE_KEEPING = frozenset({"ratsimp", "fullratsimp", "expand", "factor", "radcan", "rat", "ev"})
+_WRAPPER = re.compile(r"\s*([a-z]+)\s*\(")
+
+
+def unwrap_teacher(text: str) -> str:
+    """``ev(ratsimp(e), simp)`` -> ``e``: the argument of a value-keeping wrapper around the whole key."""
+    for _ in range(10):
+        m = _WRAPPER.match(text)
+        if m is None or m.group(1) not in VALUE_KEEPING or not text.rstrip().endswith(")"):
+            return text
+        depth, j, comma = 1, m.end(), None
+        while j < len(text) and depth:
+            ch = text[j]
+            depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(ch, 0)
+            if ch == "," and depth == 1 and comma is None:
+                comma = j
+            j += 1
+        if depth or text[j:].strip():
+            return text  # the wrapper does not span the whole key
+        end = j - 1
+        if comma is not None:
+            extra = {a.strip() for a in text[comma + 1 : end].split(",")}
+            if m.group(1) != "ev" or not extra <= {"simp", "nouns"}:
+                return text  # factor(e, x), ev(e, x = 1): more than a change of form
+            end = comma
+        text = text[m.end() : end]
+    return text
 
 
 def guess_syntax(text: str) -> str:
@@ -161,8 +195,17 @@ def _read(text: str, scope: Scope, syntax: str, who: str, key: Key | None = None
 
 
 def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
+    """The last readable statement; with ``\\boxed{}`` answers, only inside the last box.
+
+    An unreadable last box is the final answer we cannot read: an earlier box is not a
+    fallback (it is often a first attempt that the text goes on to correct).
+    """
     problem = "no math found"
-    for stmt in reversed(statements(text, scope, "latex")):
+    found = statements(text, scope, "latex")
+    boxes = segments(strip_markdown(text), "latex")
+    if boxes and boxes[-1][2] == "boxed":
+        found = [s for s in found if s.tokens[0].col >= boxes[-1][0]]
+    for stmt in reversed(found):
         parsed = stmt.parsed
         if isinstance(parsed, Err):
             problem = parsed.message if problem == "no math found" else problem

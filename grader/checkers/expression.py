@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, model_validator
 from grader.checkers.base import Checker, CompileContext, Match, SpecBase, SpecError, register
 from grader.mathexpr import Err, Key, MathError, Node, Scope, Tolerance, build_scope, read, statements, unknown_symbols
 from grader.mathexpr.equivalence import EXACT
+from grader.mathexpr.extract import strip_markdown
 from grader.mathexpr.names import builtin, canonical_name
 
 
@@ -118,23 +119,52 @@ class _ExpressionChecker:
         return self._any(answer) if self.spec.extract == "any" else self._first(answer)
 
     def _first(self, answer: str) -> Match:
-        """last / whole: the first readable statement in search order decides."""
+        """last / whole: the first readable statement in search order decides (see :meth:`_chain`)."""
         problems: list[str] = []
         for text, parsed in self._statements(answer):
             if isinstance(parsed, Err):
-                problems.append(parsed.message)  # prose around the math, or a typo: look further
+                problems.append(_with_column(parsed))  # prose around the math, or a typo: look further
                 continue
-            for node in self.key.candidates(parsed.node):
-                if node.op == "sym" and not self.trivial_key:
-                    continue  # "... for all x": a lone name is prose, not the answer
-                problem = self._problem(node)
-                if problem is not None:
-                    return Match.no(message=problem)
-                verdict = self.key.compare(node)
-                if verdict.equal is None:
-                    return Match.needs_review(f"could not decide whether {text!r} equals the key: {verdict.reason}")
-                return Match.yes(text) if verdict.equal else Match.no()
+            nodes = self.key.candidates(parsed.node, every_side=True)
+            if self.key.form.kind == "expr" and parsed.node.op != "rel":
+                nodes = [parsed.node]
+            if not nodes:
+                continue
+            if all(node.op == "sym" for node in nodes) and not self.trivial_key:
+                continue  # "... for all x": a lone name is prose, not the answer
+            return self._chain(text, nodes)
         return Match.no(message=_most_helpful(problems))
+
+    def _chain(self, text: str, sides: list[Node]) -> Match:
+        """One statement: an expression, an equation, or for an expression key the sides of ``a = b = c``.
+
+        The conclusion is the rightmost side that is not a bare name and has no unknown symbols
+        (``H = ...``, ``dL/dW = ...`` name the quantity). A conclusion that is not equivalent to
+        the key decides "no", whatever the earlier sides say. An equivalent conclusion that
+        breaks a form constraint (``... = 2σ(2x) - 1 = 2/(1+e^{-2x}) - 1``, ``2σ(2x) - 1 = tanh(x)``)
+        matches when another side of the same chain is equivalent and meets the constraints.
+        """
+        usable = [s for s in sides if not unknown_symbols(s, self.scope) and (s.op != "sym" or self.trivial_key)]
+        if not usable:
+            return Match.no(message=self._problem(sides[-1]) or "no expression found in the answer")
+        conclusion = usable[-1]
+        verdict = self.key.compare(conclusion)
+        if verdict.equal is None:
+            return Match.needs_review(f"could not decide whether {text!r} equals the key: {verdict.reason}")
+        if not verdict.equal:
+            return Match.no()
+        problem = self._problem(conclusion)
+        if problem is None:
+            return Match.yes(text)
+        for side in reversed(usable[:-1]):
+            if self._problem(side) is not None:
+                continue
+            other = self.key.compare(side)
+            if other.equal:
+                return Match.yes(text)
+            if other.equal is None:
+                return Match.needs_review(f"could not decide whether {text!r} equals the key: {other.reason}")
+        return Match.no(message=problem)
 
     def _any(self, answer: str) -> Match:
         """any: every statement and every side of every equation is a candidate."""
@@ -142,7 +172,7 @@ class _ExpressionChecker:
         undecided: str | None = None
         for text, parsed in self._statements(answer):
             if isinstance(parsed, Err):
-                problems.append(parsed.message)
+                problems.append(_with_column(parsed))
                 continue
             for node in self.key.candidates(parsed.node, every_side=True):
                 problem = self._problem(node)
@@ -159,12 +189,24 @@ class _ExpressionChecker:
         return Match.no(message=_most_helpful(problems))
 
     def _statements(self, answer: str) -> Any:
+        """(text, parse) of each candidate statement in search order.
+
+        For an expression key, a statement whose left side cannot be read (``H'(x) = 1 + r``,
+        ``\\frac{\\partial H}{\\partial x} = 1 + r``) is read from the right side on.
+        """
         if self.spec.extract == "whole":
-            yield answer, read(answer, self.scope, _syntax_of(answer, self.spec.syntax))
+            text = strip_markdown(answer)
+            yield answer, read(text, self.scope, _syntax_of(text, self.spec.syntax))
             return
         found = statements(answer, self.scope, self.spec.syntax)
         for stmt in reversed(found) if self.spec.extract == "last" else found:
-            yield stmt.text, stmt.parsed
+            parsed = stmt.parsed
+            if isinstance(parsed, Err) and self.key.form.kind == "expr":
+                tail = stmt.tail()
+                if tail is not None:
+                    yield tail.text, tail
+                    continue
+            yield stmt.text, parsed
 
     def _problem(self, node: Node) -> str | None:
         """Unknown symbols and form constraints ("in terms of σ"), checked on the student's tree."""
@@ -179,6 +221,13 @@ class _ExpressionChecker:
         if banned:
             return f"the answer must not use {', '.join(banned)}"
         return None
+
+
+def _with_column(err: Err) -> str:
+    """A reading problem as feedback, with where it is (1-based column in the answer)."""
+    if err.column is None or "column" in err.message:
+        return err.message
+    return f"{err.message} at column {err.column}"
 
 
 def _most_helpful(problems: list[str]) -> str:

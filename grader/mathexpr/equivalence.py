@@ -111,7 +111,7 @@ def same(a: Approx, b: Approx) -> bool:
 class Form:
     """What is compared: an expression, a relation (kind, lhs, rhs, sign) or a tuple."""
 
-    kind: str  # expr | eq | ne | lt | le | tuple
+    kind: str  # expr | eq | ne | lt | le | tuple | list | set | interval | inf
     parts: tuple[Values, ...] = ()
     items: tuple[Form, ...] = ()
     sign: int = 1
@@ -135,19 +135,55 @@ def form_of(node: Node, ctx: Context) -> Form:
             raise MathError("chains of inequalities are not supported", node.col)
         kind, sign = RELATIONS[ops[0]]
         return Form(kind, (Values(node.args[0], ctx), Values(node.args[1], ctx)), sign=sign, node=node)
-    if node.op == "tuple":
-        return Form("tuple", items=tuple(form_of(a, ctx) for a in node.args), node=node)
+    if node.op in COLLECTIONS:
+        if len(node.args) > MAX_ITEMS:
+            raise MathError(f"too many elements (more than {MAX_ITEMS})", node.col)
+        items = tuple(form_of(a, ctx) for a in node.args)
+        return Form(node.op, items=items, sign=_closed(node.val) if node.op == "interval" else 1, node=node)
+    if node.op == "inf":
+        return Form("inf", sign=node.val, node=node)
     for sub in node.walk():
         if sub.op == "pm":
             raise MathError("± is not supported", sub.col)
-        if sub.op in ("rel", "tuple"):
-            raise MathError("a relation or tuple inside an expression is not supported", sub.col)
+        if sub.op in ("rel", *COLLECTIONS, "inf"):
+            raise MathError("a relation, list or set inside an expression is not supported", sub.col)
     return Form("expr", (Values(node, ctx),), node=node)
 
 
+COLLECTIONS = ("tuple", "list", "set", "interval")
+MAX_ITEMS = 50  # elements of one list or set (a set comparison costs items^2 comparisons)
+
+
+def _closed(flags: tuple[bool, bool]) -> int:
+    """An interval's ends as one number: 0 open, 1 right closed, 2 left closed, 3 closed."""
+    return 2 * flags[0] + flags[1]
+
+
+def _as_interval(form: Form) -> Form:
+    """``(a, b)`` and ``[a, b]`` may be intervals: compared with one, they are read as one."""
+    if form.kind in ("tuple", "list") and len(form.items) == 2:
+        return Form("interval", items=form.items, sign=3 if form.kind == "list" else 0, node=form.node)
+    return form
+
+
 def compare(key: Form, answer: Form, tol: Tolerance = EXACT) -> Verdict:
-    """Numeric verdict; None when the points cannot decide (see the module doc)."""
-    if key.kind == "tuple" or answer.kind == "tuple":
+    """Numeric verdict; None when the points cannot decide (see the module doc).
+
+    Tuples and lists are compared in order, sets in any order (repeats ignored), intervals by
+    their ends and which ends are closed; a two-element tuple or list is the open or closed
+    interval when the other side is an interval. Infinity equals only infinity of the same sign.
+    """
+    if "interval" in (key.kind, answer.kind):
+        key, answer = _as_interval(key), _as_interval(answer)
+    if key.kind in COLLECTIONS or answer.kind in COLLECTIONS or "inf" in (key.kind, answer.kind):
+        if key.kind != answer.kind:
+            return Verdict(False, "a different kind of answer (list, set, interval, infinity)")
+        if key.kind == "inf":
+            return Verdict(key.sign == answer.sign, "" if key.sign == answer.sign else "a different infinity")
+        if key.kind == "interval" and key.sign != answer.sign:
+            return Verdict(False, "open and closed ends differ")
+        if key.kind == "set":
+            return _compare_sets(key, answer, tol)
         return _compare_tuples(key, answer, tol)
     if key.kind == "expr" and answer.kind == "expr":
         return _compare_values(key.parts[0], answer.parts[0], tol, key.constant and answer.constant)
@@ -168,6 +204,18 @@ def _compare_tuples(key: Form, answer: Form, tol: Tolerance) -> Verdict:
         if v.equal is None:
             undecided = v
     return undecided or Verdict(True)
+
+
+def _compare_sets(key: Form, answer: Form, tol: Tolerance) -> Verdict:
+    """Every element of each side equals some element of the other (so {1, 1} is {1})."""
+    table = [[compare(k, a, tol).equal for a in answer.items] for k in key.items]
+    rows = [set(row) for row in table]
+    cols = [{table[i][j] for i in range(len(key.items))} for j in range(len(answer.items))]
+    if any(seen == {False} for seen in rows + cols) or (not key.items) != (not answer.items):
+        return Verdict(False, "the sets differ")
+    if all(True in seen for seen in rows + cols):
+        return Verdict(True)
+    return Verdict(None, "the elements of the sets could not all be compared")
 
 
 def _close(a: Any, b: Any) -> bool:

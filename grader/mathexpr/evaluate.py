@@ -233,7 +233,9 @@ def compile_node(node: Node, be: Backend, functions: Mapping[str, FunctionDef]) 
         return lambda env: fact(f0(env))
     if op == "call":
         return _compile_call(str(node.val), subs, be, functions)
-    raise MathError(f"{ {'rel': 'a relation', 'tuple': 'a tuple', 'pm': '±'}.get(op, op) } cannot be evaluated here")
+    what = {"rel": "a relation", "tuple": "a tuple", "list": "a list", "set": "a set", "interval": "an interval",
+            "inf": "infinity", "pm": "±"}.get(op, op)  # fmt: skip
+    raise MathError(f"{what} cannot be evaluated here")
 
 
 def _compile_call(name: str, subs: list[Compiled], be: Backend, functions: Mapping[str, FunctionDef]) -> Compiled:
@@ -315,7 +317,7 @@ def _const_value(node: Node) -> Value | None:
     is_fact = op == "fact" or (op == "call" and node.val in ("factorial", "binomial"))
     if is_fact and any(v is not None and abs(v) > MAX_FACTORIAL for v in vals):
         raise MathError(f"the factorial is too large (more than {MAX_FACTORIAL}!)", node.col)
-    if op == "sym" or op in ("rel", "tuple", "pm") or any(v is None for v in vals):
+    if op in ("sym", "rel", "tuple", "list", "set", "interval", "inf", "pm") or any(v is None for v in vals):
         return None
     try:
         v = _apply(node, vals)

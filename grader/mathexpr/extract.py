@@ -29,6 +29,13 @@ _BOXED = re.compile(r"\\boxed\s*\{")
 _LATEX_HINT = re.compile(r"\\[A-Za-z]|[\^_]\{")
 _SPLIT = {"sep", "word"}
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
+# Markdown emphasis and code around math: **..**, __..__, `..`, ```..```. An opening mark follows no
+# operand and a closing mark precedes none, so x**2 and (a+b)**(n) stay powers.
+_MARKDOWN = re.compile(
+    r"(?<![\w)\]}.*])(?P<m>\*\*|__)(?=[^\s*_])(?P<body>[^\n]*?[^\s*_])(?P=m)(?![\w(\[{*])"
+    r"|(?P<tick>`{1,3})(?P<code>[^`\n]+)(?P=tick)"
+)
+_REMARK_KINDS = frozenset({"word", "rel", "sep", "approx"})
 
 
 @dataclass
@@ -47,19 +54,50 @@ class Statement:
     @property
     def parsed(self) -> Parsed:
         if self._parsed is None:
-            self._parsed = _parse(self)
+            self._parsed = _parse(self.source, self.tokens, self.scope)
         return self._parsed
 
+    def tail(self) -> Ok | None:
+        """When the statement cannot be read, the longest readable end of it after an ``=``.
 
-def _parse(stmt: Statement) -> Parsed:
-    if stmt.tokens[-1].end - stmt.tokens[0].col > MAX_CHARS:
+        ``\\frac{\\partial H}{\\partial x} = 1 + r`` and ``H'(x) = 1 + r`` name the quantity in
+        notation we do not read; what follows the ``=`` is the value. None when there is no such end.
+        """
+        if not isinstance(self.parsed, Err):
+            return None
+        depth = 0
+        for k, tok in enumerate(self.tokens):
+            depth += {"lp": 1, "rp": -1}.get(tok.kind, 0)
+            if tok.kind == "rel" and tok.val == "=" and depth == 0 and k + 1 < len(self.tokens):
+                parsed = _parse(self.source, self.tokens[k + 1 :], self.scope)
+                if isinstance(parsed, Ok):
+                    return parsed
+        return None
+
+
+def _parse(source: str, tokens: list[Token], scope: Scope) -> Parsed:
+    """Columns in messages are 1-based offsets in the whole answer."""
+    if tokens[-1].end - tokens[0].col > MAX_CHARS:
         return Err(f"the expression is too long (more than {MAX_CHARS} characters)", None)
     try:
-        node = parse_tokens(stmt.tokens, stmt.scope, origin=stmt.tokens[0].col)
+        node = parse_tokens(tokens, scope, origin=0)
         check_sizes(node)
     except MathError as exc:
         return Err.of(exc)
-    return Ok(node, stmt.text)
+    return Ok(node, source[tokens[0].col : tokens[-1].end].strip())
+
+
+def strip_markdown(answer: str) -> str:
+    """Markdown emphasis and code marks around math become spaces (columns are kept)."""
+    if "*" not in answer and "_" not in answer and "`" not in answer:
+        return answer
+
+    def blank(m: re.Match[str]) -> str:
+        mark = m.group("m") or m.group("tick")
+        body = m.group("body") if m.group("m") else m.group("code")
+        return " " * len(mark) + body + " " * len(mark)
+
+    return _MARKDOWN.sub(blank, answer)
 
 
 def segments(answer: str, syntax: str) -> list[tuple[int, int, str]]:
@@ -110,15 +148,50 @@ def statements(answer: str, scope: Scope, syntax: str = "auto") -> list[Statemen
     is not one answer: its statements are unreadable rather than its last element.
     """
     out: list[Statement] = []
+    answer = strip_markdown(answer)
     for start, end, kind in segments(answer, syntax):
         syntax_of = "plain" if kind == "plain" else "latex"
-        toks = _digit_groups(tokenize(answer[start:end], scope, syntax_of, lenient=True, offset=start), answer)
+        toks = _remarks(
+            _digit_groups(tokenize(answer[start:end], scope, syntax_of, lenient=True, offset=start), answer)
+        )
         math = kind in ("math", "boxed")
         chunks = _chunks(toks, split_commas=not math)
         if math and any(_has_comma(c) for c in chunks):
             chunks = [[Token("bad", "lists of answers are not supported", c[0].col, c[-1].end)] for c in chunks]
         out += [Statement(answer, chunk, scope.with_dialect(syntax_of)) for chunk in chunks]
     return out
+
+
+def _remarks(tokens: list[Token]) -> list[Token]:
+    """A bracketed remark - ``(by symmetry)``, ``(σ(-x) = 1 - σ(x))`` - ends a statement.
+
+    A pair of brackets written in the source (not the invisible ones of ``\\frac``) that holds
+    prose, a relation or a separator is not a factor: it becomes a separator.
+    """
+    if not any(t.kind in _REMARK_KINDS for t in tokens) or not any(t.kind == "lp" for t in tokens):
+        return tokens
+    stack: list[tuple[int, bool]] = []
+    spans: list[tuple[int, int]] = []
+    for k, tok in enumerate(tokens):
+        if tok.kind == "lp":
+            stack.append((k, False))
+        elif tok.kind == "rp" and stack:
+            start, remark = stack.pop()
+            if remark and tokens[start].end > tokens[start].col:
+                spans = [s for s in spans if s[0] < start] + [(start, k)]
+            if stack:
+                stack[-1] = (stack[-1][0], stack[-1][1] or remark)
+        elif tok.kind in _REMARK_KINDS and stack:
+            stack[-1] = (stack[-1][0], True)
+    if not spans:
+        return tokens
+    out: list[Token] = []
+    pos = 0
+    for start, end in spans:
+        out += tokens[pos:start]
+        out.append(Token("sep", "remark", tokens[start].col, tokens[end].end))
+        pos = end + 1
+    return out + tokens[pos:]
 
 
 def _has_comma(chunk: list[Token]) -> bool:

@@ -229,9 +229,9 @@ class _Lexer:
         if name == "\\":
             out.append(self.tok("sep", "\\\\", i, j))
         elif name == "{":
-            out.append(self.tok("lp", "{", i, j))
+            out.append(self.tok("lp", "\\{", i, j))  # a set, unlike a bare brace group
         elif name == "}":
-            out.append(self.tok("rp", "{", i, j))
+            out.append(self.tok("rp", "\\{", i, j))
         elif name == "|":
             out.append(self.tok("bar", None, i, j))
         elif name not in ",;:!> %$&#_" and not name.isspace():

@@ -33,7 +33,7 @@ def read(text: str, scope: Scope, syntax: str = "plain") -> Parsed:
         return Err("there is no expression", None)
     try:
         toks = tokenize(text, scope, syntax, lenient=False)
-        node = parse_tokens(toks, scope, origin=0)
+        node = parse_tokens(toks, scope.with_dialect("latex") if syntax == "latex" else scope, origin=0)
         check_sizes(node)
         return Ok(node, text.strip())
     except MathError as exc:
@@ -44,6 +44,13 @@ def parse_tokens(tokens: list[Token], scope: Scope, origin: int) -> Node:
     """Tokens of one statement to a tree; ``origin`` makes columns relative to its text."""
     end = tokens[-1].end if tokens else origin
     return _Parser([*tokens, Token("end", None, end, end)], scope, origin).statement()
+
+
+def infinity_sign(tok: Token) -> int:
+    """+1 or -1 for a token that spells infinity (``inf``, ``oo``, ``\\infty``, ``∞``, ``minf``), else 0."""
+    if tok.kind not in ("bad", "word") or not str(tok.val).startswith("infinity"):
+        return 0
+    return -1 if str(tok.val).endswith("(minf)") else 1
 
 
 def arity(name: str, scope: Scope) -> tuple[int, int]:
@@ -199,24 +206,67 @@ class _Parser:
         raise self.fail(tok)
 
     def group(self, open_tok: Token) -> Node:
+        """``(a)``; tuples ``(a, b)``, lists ``[a, b]``, sets ``{a, b}`` / ``\\{a\\}``; intervals ``(a, b]``.
+
+        A one-element set needs ``\\{..\\}`` (or Maxima's ``{..}``): a plain ``{x}`` is grouping,
+        as in ``e^{-2x}``. Infinity is read only as an end of an interval, tuple or list of two.
+        """
         self.enter(open_tok)
+        opened = str(open_tok.val)
         if self.peek().kind == "rp":
             raise MathError(f"empty parentheses at column {self.col(self.peek())}", self.col(self.peek()))
-        items = [self.expr()]
+        items = [self.item()]
         while self.peek().kind == "comma":
             self.take()
-            items.append(self.expr())
+            items.append(self.item())
         close = self.take()
-        if close.kind != "rp" or close.val != open_tok.val:
+        interval = (
+            close.kind == "rp" and len(items) == 2 and {opened, str(close.val)} == {"(", "["}
+        )  # (a, b] and [a, b)
+        if not interval and (close.kind != "rp" or close.val != open_tok.val):
             if close.kind in ("rp", "end", "comma"):
                 raise MathError(f"unbalanced brackets at column {self.col(close)}", self.col(close))
             raise self.fail(close)
         self.depth -= 1
+        col = self.col(open_tok)
+        infinite = [n for n in items if n.op == "inf"]
+        if infinite and not (len(items) == 2 and opened in "(["):
+            raise MathError("infinity is supported only as the end of an interval", infinite[0].col)
+        if interval:
+            return Node("interval", tuple(items), (opened == "[", str(close.val) == "["), col)
+        is_set = opened == "\\{" or (opened == "{" and self.scope.dialect == "maxima")
+        is_set = is_set or (opened == "{" and len(items) > 1 and self.scope.dialect == "plain")
+        if is_set:
+            return Node("set", tuple(items), None, col)
         if len(items) == 1:
+            if opened == "[" and self.scope.dialect == "maxima":
+                return Node("list", tuple(items), None, col)
             return items[0]
-        if open_tok.val != "(":
-            raise MathError("lists, sets and intervals are not supported", self.col(open_tok))
-        return Node("tuple", tuple(items), None, self.col(open_tok))
+        if opened == "(":
+            return Node("tuple", tuple(items), None, col)
+        if opened == "[":
+            return Node("list", tuple(items), None, col)
+        raise MathError("lists, sets and intervals are not supported", col)
+
+    def item(self) -> Node:
+        """An element of a bracket: an expression, a relation (``{x = 1, x = 2}``) or ±infinity."""
+        k = self.i
+        sign = 1
+        while self.toks[k].kind == "op" and self.toks[k].val in ("+", "-"):
+            sign = -sign if self.toks[k].val == "-" else sign
+            k += 1
+        tok = self.toks[k]
+        if infinity_sign(tok) and self.toks[k + 1].kind in ("comma", "rp"):
+            self.i = k + 1
+            return Node("inf", (), sign * infinity_sign(tok), self.col(tok))
+        side = self.expr()
+        if self.peek().kind != "rel":
+            return side
+        sides, ops = [side], []
+        while self.peek().kind == "rel":
+            ops.append(self.take().val)
+            sides.append(self.expr())
+        return Node("rel", tuple(sides), tuple(ops), self.col(tok))
 
     def bars_abs(self, tok: Token) -> Node:
         self.enter(tok)

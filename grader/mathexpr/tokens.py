@@ -69,11 +69,12 @@ _SINGLE: dict[str, tuple[str, Any]] = {
     **{c: ("rp", o) for c, o in zip(")]}", "([{", strict=True)},
     "!": ("op", "!"), "|": ("bar", None), ",": ("comma", None), "≈": ("approx", None),
     "∞": ("bad", "infinity is not supported"),
+    "∂": ("bad", "derivatives (∂) are not supported"), "∇": ("bad", "derivatives (∇) are not supported"),
     **dict.fromkeys("'′\"`", ("bad", "quotes and primes are not supported")),
 }  # fmt: skip
 MAXIMA_CONSTANTS = {"%pi": "pi", "%e": "e", "%i": "i"}
 RESERVED = {
-    "inf": "infinity is not supported", "minf": "infinity is not supported",
+    "inf": "infinity is not supported", "minf": "infinity is not supported (minf)",
     "infty": "infinity is not supported", "infinity": "infinity is not supported", "oo": "infinity is not supported",
     "und": "undefined values are not supported", "true": "logic is not supported", "false": "logic is not supported",
     "and": "logic is not supported", "or": "logic is not supported", "not": "logic is not supported",
@@ -171,8 +172,6 @@ def _read_symbol(text: str, i: int, offset: int, maxima: bool) -> tuple[list[Tok
     if pair in _TWO_CHAR:
         kind, val = _TWO_CHAR[pair]
         return [Token(kind, val, at, at + 2)], i + 2
-    if ch in "{}" and maxima:
-        return [Token("bad", "sets are not supported", at, at + 1)], i + 1
     if ch == "%":
         return [], i + 1  # "28%": the number checker owns percentages
     default = ("sep", ch) if ch in _SEPS or not ch.isalpha() else ("word", ch)  # Hangul etc.: prose

@@ -26,7 +26,8 @@ MAX_ARGS = 50  # arguments of one call (max/min)
 #   num (val: Fraction)  sym (val: name)  const (val: "pi" | "e" | "i")
 #   add  mul  div  neg  pow  fact  call (val: function name)  pm (a ± b)
 #   rel (val: tuple of "=", "<", "<=", ">", ">=", "!="; args: the sides)
-#   tuple (parenthesised, comma separated)
+#   tuple (parenthesised, comma separated)  list [a, b]  set {a, b}
+#   interval (val: (left closed, right closed); args: the two ends)  inf (val: +1 | -1, only as an end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,20 @@ class Node:
             stack.extend(node.args)
 
 
-_PREC = {"rel": 0, "tuple": 0, "add": 1, "pm": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "fact": 5}
+_PREC = {
+    "rel": 0,
+    "tuple": 0,
+    "list": 0,
+    "set": 0,
+    "interval": 0,
+    "add": 1,
+    "pm": 1,
+    "mul": 2,
+    "div": 2,
+    "neg": 3,
+    "pow": 4,
+    "fact": 5,
+}
 
 
 def show(node: Node, outer: int = 0) -> str:
@@ -56,6 +70,13 @@ def show(node: Node, outer: int = 0) -> str:
         return f"({text})" if (v < 0 or v.denominator != 1) and outer > 1 else text
     if op in ("sym", "const"):
         return str(node.val)
+    if op == "inf":
+        return "inf" if node.val > 0 else "-inf"
+    if op in ("list", "set", "interval"):
+        left, right = ("[", "]") if op == "list" else ("{", "}") if op == "set" else ("([", ")]")
+        if op == "interval":
+            left, right = left[node.val[0]], right[node.val[1]]
+        return left + ", ".join(show(x) for x in a) + right
     if op == "call":
         return f"{node.val}({', '.join(show(x) for x in a)})"
     prec = _PREC[op]

@@ -112,3 +112,30 @@ def test_check_case_options(case, verdict):
     from grader.equiv import check_case
 
     assert check_case(case)[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("student", "teacher", "syntax", "verdict"),
+    [
+        ("[1, 2]", "[1, 2]", "maxima", True),
+        ("[2, 1]", "[1, 2]", "maxima", False),  # lists are ordered
+        ("{2/4, 1/3}", "{1/2, 1/3}", "maxima", True),  # sets are not
+        ("{1, 1, 2}", "{2, 1}", "maxima", True),
+        ("{1, 2}", "{1, 2, 3}", "maxima", False),
+        ("{x = 1, x = 2}", "{x = 2, x = 1}", "maxima", True),
+        ("(1, 2]", "(1, 2]", "plain", True),
+        ("(1, 2)", "[1, 2)", "plain", False),  # which ends are closed matters
+        ("[-oo, 1]", "[-infty, 1]", "plain", True),
+        ("(1, oo)", "(1, -oo)", "plain", False),
+        ("$(1, +\\infty)$", "$(1, \\infty)$", "latex", True),
+        ("$\\{1, 2\\}$", "$\\{2, 1\\}$", "latex", True),
+        ("(1, 2)", "{1, 2}", "plain", False),  # a tuple is not a set
+        ("x^2 - 1", "ev(factor(x^2 - 1), simp)", "maxima", True),  # teacher-side wrappers only
+        ("factor(x^2 - 1)", "x^2 - 1", "maxima", None),  # never from the student
+        ("$\\boxed{[-3, 2]}$ no: $\\boxed{(-\\infty, -3] \\cup [2, \\infty)}$", "$[-3, 2]$", "latex", None),
+    ],
+)
+def test_collections_and_teacher_wrappers(student, teacher, syntax, verdict):
+    from grader.equiv import check_case
+
+    assert check_case({"student": student, "teacher": teacher, "syntax": syntax})[0] is verdict

@@ -54,14 +54,89 @@ def test_the_real_derivation_from_the_seed_sheet_matches():
     [
         (r"\tanh(x)=\frac{2}{1+e^{-2x}}-1", "the answer must be written using sigma"),
         ("2σ(2y) - 1", "unknown symbol y"),
-        ("2*sigma(2x) -", "the expression ends too early"),
-        (r"\input{/etc/passwd}", r"unknown command \input"),
+        ("2*sigma(2x) -", "the expression ends too early at column 14"),
+        (r"\input{/etc/passwd}", r"unknown command \input at column 1"),
+        ("x = 2σ(2x) - 1 + 'a", "quotes and primes are not supported at column 18"),
         ("2^^x", "could not read the expression at column 3"),
     ],
 )
 def test_misses_say_why(answer, message):
     match = tanh_checker()(answer)
     assert not match.matched and match.review is None and match.message == message
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # 1a: a remark in brackets after the equation
+        "tanh(x)=2σ(2x)-1 (by symmetry)",
+        "tanh(x)=2σ(2x)-1 (σ(-x)=1-σ(x))",
+        r"$\tanh(x) = 2\sigma(2x) - 1$ (by symmetry)",
+        "tanh(x) = 2σ(2x) - 1 (using σ(-x) = 1 - σ(x)).",
+        # 1b: Markdown emphasis and code
+        "**tanh(x) = 2σ(2x) − 1**",
+        "`tanh(x) = 2σ(2x) - 1`",
+        "So the answer is __2σ(2x) - 1__.",
+        "```2*sigma(2*x) - 1```",
+        # 1c: any side of the last chain that has the asked-for form, when the chain ends equivalent
+        "2σ(2x) − 1 = tanh(x)",
+        "tanh(x) = 2σ(2x) − 1 = 2/(1+e^{-2x}) − 1",
+        "tanh(x) = (1 - e^(-2x))/(1 + e^(-2x)) = 2σ(2x) − 1 = 2/(1+e^(-2x)) − 1",
+        # 1d: a left side we cannot read names the quantity
+        r"\frac{\partial H}{\partial x} = 2\sigma(2x) - 1",
+        "H'(x) = 2σ(2x) - 1",
+        r"\frac{dL}{dW} = 2\sigma(2x) - 1",
+        "dL/dW = 2σ(2x) - 1",
+        "∂L/∂W = 2σ(2x) - 1",
+        "tanh'(x)... no: tanh(x) = 2σ(2x) - 1",
+    ],
+)
+def test_reported_gaps_read(answer):
+    match = tanh_checker()(answer)
+    assert match.matched, match
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("tanh(x) = 2σ(2x) - 1 = 0.5", None),  # the chain ends on a wrong value
+        ("2σ(x) - 1 = tanh(x)", "the answer must be written using sigma"),  # the σ side is wrong
+        ("tanh(x) = 2/(1+e^{-2x}) - 1", "the answer must be written using sigma"),
+        ("H'(x) = 2σ(x) - 1", None),
+        ("x**2 + **", "could not read the expression at column 8"),
+        (r"\frac{\partial H}{\partial x}", r"derivatives (\partial) are not supported at column 7"),
+    ],
+)
+def test_chain_rule_misses(answer, message):
+    match = tanh_checker()(answer)
+    assert not match.matched and match.review is None and match.message == message
+
+
+def test_powers_are_not_markdown():
+    check = checker({"type": "expression", "expr": "x^2 + 2^(x)"}, definitions=DEFINITIONS)
+    assert check("x**2 + 2**(x)").matched
+    assert check("**x**2 + 2**(x)**").matched
+    assert check("`x^2 + 2^x`").matched
+
+
+def test_derivative_on_the_left_of_an_expression_key_only():
+    check = checker({"type": "expression", "expr": "1 + r", "variables": ["r"]}, definitions=DEFINITIONS)
+    assert check(r"\frac{\partial H}{\partial x} = 1 + r").matched
+    assert check("H'(x) = 1 + r").matched
+    assert check(r"H'(x) = 1 - r").matched is False
+    eq = checker({"type": "expression", "expr": "y = 1 + r", "variables": ["r", "y"]}, definitions=DEFINITIONS)
+    assert eq("1 + r").matched  # the value alone
+    match = eq("y' = 1 + r")  # an equation key needs its left side: y' is not y
+    assert not match.matched and match.message == "quotes and primes are not supported at column 2"
+
+
+def test_grader_faults_go_to_review(monkeypatch):
+    from grader.mathexpr import sandbox
+
+    monkeypatch.setattr(sandbox, "symbolic_equal", lambda *a, **k: None)  # the helper timed out
+    check = checker({"type": "expression", "expr": "x"}, definitions=DEFINITIONS)
+    match = check("x ± 1")
+    assert match.review and not match.matched
 
 
 def test_forbidden_functions():

@@ -106,7 +106,8 @@ def test_latex_reads_as_the_same_tree(text, tree):
         ("(x", "unbalanced brackets at column 3", 3),
         ("sqrt(1, 2)", "sqrt takes 1 argument", 1),
         ("sin", "sin needs an argument in parentheses at column 1", 1),
-        ("[1, 2]", "lists, sets and intervals are not supported", 1),
+        ("inf + 1", "infinity is not supported", 1),
+        ("(1, 2, inf)", "infinity is supported only as the end of an interval", 8),
         ("x ± 1", None, None),  # parses; ± is refused when compared
     ],
 )
