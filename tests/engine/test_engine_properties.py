@@ -60,3 +60,16 @@ def test_engine_imports_no_web_framework():
     code = "import sys, grader, grader.cli, grader.checkers; grader.checkers.load_all(); print(sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'celery', 'rest_framework'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_dropped_ranges_are_exactly_the_format_control_and_surrogate_characters():
+    from grader.normalize import DROPPED_RANGES
+
+    listed = {cp for a, b in DROPPED_RANGES for cp in range(a, b + 1)}
+    wanted = {
+        cp
+        for cp in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(cp)) in ("Cf", "Cs")
+        or (unicodedata.category(chr(cp)) == "Cc" and chr(cp) not in "\n\t\r")
+    }
+    assert listed == wanted
