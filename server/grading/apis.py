@@ -1,0 +1,464 @@
+"""REST views: validate, call one service or selector, serialize. Routes in server/grading/urls.py.
+
+Every route needs ``Authorization: Token <key>`` (health and schema aside).
+What is not visible to the caller is 404; what their role may not do is 403.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from server.grading import exports, permissions, selectors, services
+from server.grading import serializers as s
+from server.grading.errors import InvalidInput
+from server.grading.models import BatchKind, Role
+from server.grading.pagination import Pagination
+from server.grading.parsers import (
+    CSVParser,
+    RawUpload,
+    SafeJSONParser,
+    YAMLAltParser,
+    YAMLParser,
+    YAMLTextParser,
+    ZipAltParser,
+    ZipParser,
+    parse_json_bytes,
+)
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+ERRORS = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
+IDEMPOTENCY_PARAM = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Repeat a POST safely: the same key and body return the first response; another body is 422.",
+)
+
+
+def _valid(serializer_class, data: Any, **kwargs: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput(
+            "bad Idempotency-Key", [{"field": "Idempotency-Key", "reason": "1-255 printable ASCII characters"}]
+        )
+    return key
+
+
+def _page(view: APIView, request: Request, queryset, serializer_class, **context: Any) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+class HealthApi(APIView):
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Liveness and database check")
+    def get(self, request: Request) -> Response:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return Response({"status": "ok"})
+
+
+class MeApi(APIView):
+    @extend_schema(responses={200: s.MeOut})
+    def get(self, request: Request) -> Response:
+        return Response({"username": request.user.get_username(), "role": permissions.global_role(request.user)})
+
+
+# --- assignments and rubrics ---------------------------------------------------------------
+
+
+class AssignmentListApi(APIView):
+    @extend_schema(responses={200: s.AssignmentOut(many=True)}, summary="Assignments you teach or may submit to")
+    def get(self, request: Request) -> Response:
+        assignments = selectors.assignments_visible(user=request.user)
+        roles = {a.pk: permissions.assignment_role(request.user, a) for a in assignments}
+        return _page(self, request, assignments, s.AssignmentOut, roles=roles)
+
+    @extend_schema(
+        request=s.AssignmentCreateIn,
+        responses={201: s.AssignmentOut, 409: s.ErrorOut, **ERRORS},
+        summary="Create an assignment with its rubric (YAML text); rubric errors name line and field",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(s.AssignmentCreateIn, request.data)
+        assignment = services.assignment_create(user=request.user, rubric_text=data.pop("rubric"), **data)
+        body = s.AssignmentOut(assignment, context={"roles": {assignment.pk: Role.INSTRUCTOR.value}}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class AssignmentDetailApi(APIView):
+    @extend_schema(responses={200: s.AssignmentOut, **ERRORS})
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        return Response(s.AssignmentOut(assignment, context={"roles": {assignment.pk: role}}).data)
+
+    @extend_schema(request=s.AssignmentUpdateIn, responses={200: s.AssignmentOut, **ERRORS})
+    def patch(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        data = _valid(s.AssignmentUpdateIn, request.data)
+        assignment = services.assignment_update(assignment=assignment, role=role, **data)
+        return Response(s.AssignmentOut(assignment, context={"roles": {assignment.pk: role}}).data)
+
+
+class RubricApi(APIView):
+    parser_classes = (SafeJSONParser, YAMLParser, YAMLAltParser, YAMLTextParser)
+
+    @extend_schema(responses={200: s.RubricVersionSourceOut, **ERRORS}, summary="The current rubric version")
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        permissions.require_instructor(role)
+        return Response(s.RubricVersionSourceOut(assignment.current_rubric).data)
+
+    @extend_schema(
+        request={"application/json": s.RubricIn, "application/yaml": OpenApiTypes.STR},
+        responses={201: s.RubricVersionOut, **ERRORS},
+        summary="Upload a new rubric version; it becomes the current one (POST .../regrade to apply it)",
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        permissions.require_instructor(role)  # before reading the body: students learn nothing from parse errors
+        text = self._text(request)
+        version = services.rubric_version_create(assignment=assignment, role=role, user=request.user, text=text)
+        return Response(s.RubricVersionOut(version).data, status=201)
+
+    @staticmethod
+    def _text(request: Request) -> str:
+        if isinstance(request.data, RawUpload):
+            try:
+                return request.data.data.decode(request.data.charset or "utf-8")
+            except (UnicodeDecodeError, LookupError):
+                raise InvalidInput(
+                    "the rubric is not UTF-8 text", [{"field": "rubric", "reason": "not UTF-8"}]
+                ) from None
+        return _valid(s.RubricIn, request.data)["rubric"]
+
+
+class RubricVersionListApi(APIView):
+    @extend_schema(responses={200: s.RubricVersionOut(many=True), **ERRORS})
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        permissions.require_instructor(role)
+        return _page(self, request, selectors.rubric_versions(assignment=assignment), s.RubricVersionOut)
+
+
+class MemberListApi(APIView):
+    @extend_schema(responses={200: s.MemberOut(many=True), **ERRORS})
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        permissions.require_instructor(role)
+        return _page(self, request, selectors.members(assignment=assignment), s.MemberOut)
+
+    @extend_schema(
+        request=s.MemberIn, responses={200: s.MemberOut, **ERRORS}, summary="Enroll a student or add an instructor"
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        data = _valid(s.MemberIn, request.data)
+        membership = services.membership_add(
+            assignment=assignment,
+            role=role,
+            username=data["username"],
+            member_role=data["role"],
+            student_ref=data["student_ref"],
+        )
+        return Response(s.MemberOut(membership).data)
+
+
+# --- submissions ------------------------------------------------------------------------------
+
+
+def _upload_from_file(request: Request) -> tuple[str, Any, str | None]:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput(
+            "a multipart upload carries the file in a field named 'file'", [{"field": "file", "reason": "required"}]
+        )
+    data = upload.read()
+    name = (upload.name or "").lower()
+    charset = request.query_params.get("encoding") or upload.charset
+    if name.endswith(".zip") or data.startswith(b"PK\x03\x04"):
+        return BatchKind.ZIP, data, None
+    if name.endswith(".json"):
+        items = parse_json_bytes(data)
+        if not isinstance(items, list):
+            raise InvalidInput("a JSON upload is a list of submissions", [{"field": "file", "reason": "not a list"}])
+        return BatchKind.JSON, items, None
+    return BatchKind.CSV, data, charset
+
+
+def _bulk_payload(request: Request) -> tuple[str, Any, str | None]:
+    """(kind, payload, charset) of a bulk upload: raw CSV/ZIP body, multipart file, or JSON list."""
+    data = request.data
+    if isinstance(data, RawUpload):
+        return data.kind, data.data, request.query_params.get("encoding") or data.charset
+    if request.content_type.startswith("multipart/"):
+        return _upload_from_file(request)
+    if isinstance(data, list):
+        return BatchKind.JSON, data, None
+    raise InvalidInput("expected a submission object or a list of them", [{"field": "", "reason": "wrong type"}])
+
+
+class AssignmentSubmissionsApi(APIView):
+    parser_classes = (SafeJSONParser, MultiPartParser, CSVParser, ZipParser, ZipAltParser)
+
+    @extend_schema(
+        parameters=[s.ResultsQuery],
+        responses={200: s.SubmissionResultOut(many=True), **ERRORS},
+        summary="Submissions of this assignment (students: their own)",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        filters = selectors.ResultFilters(**_valid(s.ResultsQuery, request.query_params))
+        rows = selectors.submissions_visible(user=request.user).filter(assignment=assignment)
+        rows = selectors.with_parts(selectors.submissions_filtered(submissions=rows, filters=filters))
+        rows = rows.select_related("assignment", "rubric_version")
+        return _page(self, request, rows, s.SubmissionResultOut, detail=role == Role.INSTRUCTOR)
+
+    @extend_schema(
+        request={
+            "application/json": s.SubmissionIn,
+            "text/csv": OpenApiTypes.BINARY,
+            "application/zip": OpenApiTypes.BINARY,
+            "multipart/form-data": OpenApiTypes.OBJECT,
+        },
+        parameters=[IDEMPOTENCY_PARAM, OpenApiParameter("encoding", OpenApiTypes.STR, description="CSV charset")],
+        responses={202: s.SubmissionAcceptedOut, 413: s.ErrorOut, 422: s.ErrorOut, 429: s.ErrorOut, **ERRORS},
+        summary="Submit one (an object) or many (a JSON list, a CSV or a ZIP): 202, graded by the workers",
+        description="A bulk upload answers 202 with a batch id (BatchAcceptedOut) or 400 with every row's errors.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        key = _idempotency_key(request)
+        if isinstance(request.data, dict) and not request.content_type.startswith("multipart/"):
+            return self._single(request, assignment, role, request.data, key)
+        kind, payload, charset = _bulk_payload(request)
+        batch, replayed = services.batch_create(
+            user=request.user,
+            assignment=assignment,
+            role=role,
+            kind=kind,
+            payload=payload,
+            charset=charset,
+            idempotency_key=key,
+        )
+        body = {
+            "batch": str(batch.pk),
+            "size": batch.size,
+            "errors": [],
+            "submissions": [
+                {"id": str(pk), "student": st}
+                for pk, st in batch.submissions.order_by("batch_row").values_list("pk", "student")
+            ],
+        }
+        return Response(body, status=202, headers={"Idempotent-Replayed": "true"} if replayed else {})
+
+    def _single(self, request: Request, assignment, role: str, data: dict, key: str | None) -> Response:
+        fields = _valid(s.SubmissionIn, data)
+        submission, replayed = services.submission_create(
+            user=request.user,
+            assignment=assignment,
+            role=role,
+            student=fields["student"],
+            answers=fields["answers"],
+            external_id=fields["id"],
+            idempotency_key=key,
+        )
+        submission.refresh_from_db(fields=["status"])
+        body = {"id": str(submission.pk), "status": submission.status, "student": submission.student}
+        return Response(body, status=202, headers={"Idempotent-Replayed": "true"} if replayed else {})
+
+
+class SubmissionListApi(APIView):
+    @extend_schema(parameters=[s.ResultsQuery], responses={200: s.SubmissionResultOut(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = selectors.ResultFilters(**_valid(s.ResultsQuery, request.query_params))
+        rows = selectors.submissions_filtered(
+            submissions=selectors.submissions_visible(user=request.user), filters=filters
+        )
+        rows = selectors.with_parts(rows).select_related("assignment", "rubric_version")
+        return _page(self, request, rows, s.SubmissionResultOut)
+
+
+class SubmissionDetailApi(APIView):
+    @extend_schema(
+        responses={200: s.SubmissionResultOut, **ERRORS}, summary="A submission's result, as the CLI prints it"
+    )
+    def get(self, request: Request, submission_id) -> Response:
+        submission, role = selectors.submission_for(user=request.user, submission_id=submission_id)
+        return Response(s.SubmissionResultOut(submission, context={"detail": role == Role.INSTRUCTOR}).data)
+
+
+class SubmissionOverridesApi(APIView):
+    @extend_schema(responses={200: s.OverrideOut(many=True), **ERRORS}, summary="Audit trail of one submission")
+    def get(self, request: Request, submission_id) -> Response:
+        submission, role = selectors.submission_for(user=request.user, submission_id=submission_id)
+        permissions.require_instructor(role)
+        rows = selectors.overrides_for(assignment=submission.assignment, submission=submission)
+        return _page(self, request, rows, s.OverrideOut)
+
+
+class PartOverrideApi(APIView):
+    @extend_schema(
+        request=s.OverrideIn,
+        responses={200: s.PartOverriddenOut, 409: s.ErrorOut, **ERRORS},
+        summary="Override a part's score with a reason (points null: back to the machine's score)",
+    )
+    def post(self, request: Request, submission_id, part_id: str) -> Response:
+        submission, role = selectors.submission_for(user=request.user, submission_id=submission_id)
+        data = _valid(s.OverrideIn, request.data)
+        part = services.part_override(
+            user=request.user,
+            role=role,
+            submission=submission,
+            part_id=part_id,
+            points=data["points"],
+            reason=data["reason"],
+        )
+        part.submission.refresh_from_db(fields=["total"])
+        return Response(s.PartOverriddenOut(part).data)
+
+
+class BatchDetailApi(APIView):
+    @extend_schema(
+        responses={200: s.BatchOut, **ERRORS}, summary="Progress of a bulk upload or regrade: counts by status"
+    )
+    def get(self, request: Request, batch_id) -> Response:
+        batch = selectors.batch_for(user=request.user, batch_id=batch_id)
+        batch.progress = selectors.batch_progress(batch=batch)
+        return Response(s.BatchOut(batch).data)
+
+
+# --- instructors ---------------------------------------------------------------------------------
+
+
+def _instructor_assignment(request: Request, slug: str):
+    assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+    permissions.require_instructor(role)
+    return assignment, role
+
+
+class ResultsApi(APIView):
+    @extend_schema(
+        parameters=[s.ResultsQuery], responses={200: s.ResultRowOut(many=True), **ERRORS}, summary="Results table"
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, _ = _instructor_assignment(request, slug)
+        filters = selectors.ResultFilters(**_valid(s.ResultsQuery, request.query_params))
+        return _page(self, request, selectors.results_table(assignment=assignment, filters=filters), s.ResultRowOut)
+
+
+class ReviewQueueApi(APIView):
+    @extend_schema(
+        parameters=[s.ReviewQuery],
+        responses={200: s.ReviewItemOut(many=True), **ERRORS},
+        summary="Parts that need a human",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, _ = _instructor_assignment(request, slug)
+        part = _valid(s.ReviewQuery, request.query_params).get("part")
+        return _page(self, request, selectors.review_queue(assignment=assignment, part_id=part), s.ReviewItemOut)
+
+
+class OverrideListApi(APIView):
+    @extend_schema(responses={200: s.OverrideOut(many=True), **ERRORS}, summary="Audit trail of score overrides")
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, _ = _instructor_assignment(request, slug)
+        return _page(self, request, selectors.overrides_for(assignment=assignment), s.OverrideOut)
+
+
+class RegradeApi(APIView):
+    @extend_schema(
+        request=s.RegradeIn, responses={202: s.BatchOut, **ERRORS}, summary="Regrade against the current rubric"
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        data = _valid(s.RegradeIn, request.data)
+        batch = services.assignment_regrade(user=request.user, role=role, assignment=assignment, everything=data["all"])
+        batch.progress = selectors.batch_progress(batch=batch)
+        return Response(s.BatchOut(batch).data, status=202)
+
+
+class ExportApi(APIView):
+    @extend_schema(
+        parameters=[s.LatestQuery],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="scores per part"), **ERRORS},
+        summary="CSV of scores per part (the latest submission per student unless latest=false)",
+    )
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        assignment, _ = _instructor_assignment(request, slug)
+        latest = _valid(s.LatestQuery, request.query_params)["latest"]
+        rows = exports.export_rows(assignment=assignment, latest=latest)
+        response = StreamingHttpResponse(
+            exports.csv_lines(exports.export_header(assignment), rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{assignment.slug}-scores.csv"'
+        return response
+
+
+class StatsApi(APIView):
+    @extend_schema(parameters=[s.LatestQuery], responses={200: s.StatsOut, **ERRORS}, summary="Per-part statistics")
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, _ = _instructor_assignment(request, slug)
+        latest = _valid(s.LatestQuery, request.query_params)["latest"]
+        return Response(selectors.part_statistics(assignment=assignment, latest=latest))
+
+
+class WebhookListApi(APIView):
+    @extend_schema(responses={200: s.WebhookOut(many=True), **ERRORS})
+    def get(self, request: Request, slug: str) -> Response:
+        assignment, _ = _instructor_assignment(request, slug)
+        return _page(self, request, selectors.webhooks_for(assignment=assignment), s.WebhookOut)
+
+    @extend_schema(
+        request=s.WebhookIn,
+        responses={201: s.WebhookCreatedOut, **ERRORS},
+        summary="Call a URL when submissions are graded",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        data = _valid(s.WebhookIn, request.data)
+        webhook = services.webhook_create(user=request.user, role=role, assignment=assignment, **data)
+        return Response(s.WebhookCreatedOut(webhook).data, status=201)
+
+
+class WebhookDetailApi(APIView):
+    @extend_schema(responses={200: s.WebhookOut, **ERRORS})
+    def get(self, request: Request, webhook_id: int) -> Response:
+        webhook, _ = selectors.webhook_for(user=request.user, webhook_id=webhook_id)
+        return Response(s.WebhookOut(webhook).data)
+
+    @extend_schema(responses={204: None, **ERRORS})
+    def delete(self, request: Request, webhook_id: int) -> Response:
+        webhook, role = selectors.webhook_for(user=request.user, webhook_id=webhook_id)
+        services.webhook_delete(role=role, webhook=webhook)
+        return Response(status=204)
+
+
+class WebhookDeliveryListApi(APIView):
+    @extend_schema(responses={200: s.DeliveryOut(many=True), **ERRORS})
+    def get(self, request: Request, webhook_id: int) -> Response:
+        webhook, _ = selectors.webhook_for(user=request.user, webhook_id=webhook_id)
+        return _page(self, request, selectors.deliveries_for(webhook=webhook), s.DeliveryOut)

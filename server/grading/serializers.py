@@ -1,0 +1,370 @@
+"""Input checks (shape and types) and output shapes. No domain logic lives here.
+
+Output serializers declare their fields for the OpenAPI schema; the result
+shapes themselves come from server/grading/formats.py so that REST,
+webhooks and exports agree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from server.grading import formats
+from server.grading.models import PartStatus, Role, Status
+
+RUBRIC_MAX_CHARS = 2_000_000
+
+
+# --- input ---------------------------------------------------------------------------
+
+
+class AssignmentCreateIn(serializers.Serializer):
+    slug = serializers.SlugField(max_length=64)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    rubric = serializers.CharField(max_length=RUBRIC_MAX_CHARS, trim_whitespace=False)
+    open_enrollment = serializers.BooleanField(required=False, default=True)
+    max_submissions_per_student = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=100_000, default=None
+    )
+
+
+class AssignmentUpdateIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    open_enrollment = serializers.BooleanField(required=False)
+    max_submissions_per_student = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=100_000
+    )
+
+
+class RubricIn(serializers.Serializer):
+    rubric = serializers.CharField(max_length=RUBRIC_MAX_CHARS, trim_whitespace=False)
+
+
+class SubmissionIn(serializers.Serializer):
+    student = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    answers = serializers.DictField(child=serializers.JSONField(), allow_empty=True)
+    id = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError({"non_field_errors": [f"unknown fields {sorted(unknown)}"]})
+        return super().to_internal_value(data)
+
+
+class OverrideIn(serializers.Serializer):
+    points = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True, min_value=Decimal(0))
+    reason = serializers.CharField(max_length=2000)
+
+    def validate_points(self, value: Decimal | None) -> Decimal | None:
+        if value is not None and (value * 4) % 1:
+            raise serializers.ValidationError("points come in steps of 0.25")
+        return value
+
+
+class RegradeIn(serializers.Serializer):
+    all = serializers.BooleanField(required=False, default=False, help_text="regrade every graded submission")
+
+
+class WebhookIn(serializers.Serializer):
+    url = serializers.URLField(max_length=500)
+    secret = serializers.CharField(min_length=16, max_length=128, required=False, allow_blank=True, default="")
+
+
+class MemberIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+    student_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ResultsQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    student = serializers.CharField(max_length=200, required=False)
+    needs_review = serializers.BooleanField(required=False, allow_null=True, default=None)
+    latest = serializers.BooleanField(required=False, default=False)
+    batch = serializers.UUIDField(required=False)
+    min_total = serializers.DecimalField(max_digits=10, decimal_places=4, required=False)
+    max_total = serializers.DecimalField(max_digits=10, decimal_places=4, required=False)
+    part = serializers.CharField(max_length=32, required=False)
+    part_status = serializers.ChoiceField(choices=PartStatus.choices, required=False)
+
+
+class ReviewQuery(serializers.Serializer):
+    part = serializers.CharField(max_length=32, required=False)
+
+
+class LatestQuery(serializers.Serializer):
+    latest = serializers.BooleanField(required=False, default=True)
+
+
+# --- output ------------------------------------------------------------------------
+
+
+class PartOut(serializers.Serializer):
+    points = serializers.FloatField()
+    max = serializers.FloatField()
+    status = serializers.ChoiceField(choices=PartStatus.choices)
+    feedback = serializers.ListField(child=serializers.CharField())
+    overridden = serializers.BooleanField(required=False)
+    machine_points = serializers.FloatField(required=False, help_text="instructors only")
+    matched = serializers.ListField(child=serializers.DictField(), required=False, help_text="instructors only")
+    confidence = serializers.FloatField(required=False, help_text="instructors only")
+    review_reasons = serializers.ListField(child=serializers.CharField(), required=False, help_text="instructors only")
+    override_stale = serializers.BooleanField(required=False, help_text="instructors only")
+
+
+class SubmissionResultOut(serializers.Serializer):
+    """The CLI's result object for one submission, plus the service's fields."""
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    total = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+    parts = serializers.DictField(child=PartOut())
+    student = serializers.CharField()
+    external_id = serializers.CharField()
+    needs_review = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField()
+    graded_at = serializers.DateTimeField(allow_null=True)
+    rubric_version = serializers.IntegerField(allow_null=True)
+    assignment = serializers.CharField()
+    unknown_parts = serializers.ListField(child=serializers.CharField(), required=False)
+    failure_reason = serializers.CharField(required=False)
+    answers = serializers.DictField(required=False, help_text="instructors only")
+    attempts = serializers.IntegerField(required=False, help_text="instructors only")
+
+    def to_representation(self, submission):
+        detail = bool(self.context.get("detail"))
+        out = formats.result_json(submission, list(submission.parts.all()), detail=detail)
+        out["assignment"] = submission.assignment.slug
+        out["rubric_version"] = submission.rubric_version.number if submission.rubric_version_id else None
+        if detail:
+            out["answers"] = submission.answers
+            out["attempts"] = submission.attempts
+        return out
+
+
+class SubmissionAcceptedOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    student = serializers.CharField()
+
+
+class BatchSubmissionOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    student = serializers.CharField()
+
+
+class BatchAcceptedOut(serializers.Serializer):
+    batch = serializers.UUIDField()
+    size = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.DictField(), help_text="empty: a batch is accepted whole")
+    submissions = BatchSubmissionOut(many=True)
+
+
+class ErrorOut(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.ListField(
+        child=serializers.DictField(), help_text="entries name field, line or row, and reason"
+    )
+
+
+class RubricVersionOut(serializers.Serializer):
+    number = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    exam_id = serializers.CharField()
+    title = serializers.CharField()
+    max = serializers.SerializerMethodField()
+    parts = serializers.ListField(child=serializers.DictField())
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    uploaded_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.FloatField())
+    def get_max(self, version):
+        return formats.points_json(version.max_points)
+
+
+class RubricVersionSourceOut(RubricVersionOut):
+    source = serializers.CharField()
+
+
+class AssignmentOut(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    open_enrollment = serializers.BooleanField()
+    max_submissions_per_student = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    role = serializers.SerializerMethodField()
+    max = serializers.SerializerMethodField()
+    parts = serializers.SerializerMethodField()
+    rubric_version = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_role(self, assignment):
+        return self.context.get("roles", {}).get(assignment.pk)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_max(self, assignment):
+        version = assignment.current_rubric
+        return formats.points_json(version.max_points) if version else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_parts(self, assignment):
+        return assignment.current_rubric.parts if assignment.current_rubric else []
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_rubric_version(self, assignment):
+        return assignment.current_rubric.number if assignment.current_rubric else None
+
+
+class BatchOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    assignment = serializers.CharField(source="assignment.slug")
+    kind = serializers.CharField()
+    size = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    rubric_version = serializers.IntegerField(source="rubric_version.number", allow_null=True, default=None)
+    counts = serializers.DictField(child=serializers.IntegerField(), source="progress.counts")
+    done = serializers.BooleanField(source="progress.done")
+    needs_review = serializers.IntegerField(source="progress.needs_review")
+    changed = serializers.IntegerField(source="progress.changed", required=False, help_text="regrades only")
+
+
+class ResultRowOut(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    student = serializers.CharField()
+    external_id = serializers.CharField()
+    status = serializers.CharField()
+    total = serializers.SerializerMethodField()
+    max = serializers.SerializerMethodField()
+    needs_review = serializers.BooleanField()
+    parts = serializers.SerializerMethodField()
+    submitted_at = serializers.DateTimeField(source="created_at")
+    graded_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_total(self, sub):
+        return formats.points_json(sub.total)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_max(self, sub):
+        return formats.points_json(sub.max_points)
+
+    @extend_schema_field(serializers.DictField(child=serializers.DictField()))
+    def get_parts(self, sub):
+        return {
+            p.part_id: {"points": formats.points_json(p.points), "status": p.status, "overridden": p.overridden}
+            for p in sub.parts.all()
+        }
+
+
+class ReviewItemOut(serializers.Serializer):
+    submission = serializers.UUIDField(source="submission.pk")
+    student = serializers.CharField(source="submission.student")
+    part_id = serializers.CharField()
+    answer = serializers.SerializerMethodField()
+    points = serializers.SerializerMethodField()
+    max = serializers.SerializerMethodField()
+    review_reasons = serializers.ListField(child=serializers.CharField())
+    matched = serializers.ListField(child=serializers.DictField())
+    confidence = serializers.FloatField()
+    feedback = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema_field(serializers.JSONField())
+    def get_answer(self, part):
+        return part.submission.answers.get(part.part_id)
+
+    @extend_schema_field(serializers.FloatField())
+    def get_points(self, part):
+        return formats.points_json(part.points)
+
+    @extend_schema_field(serializers.FloatField())
+    def get_max(self, part):
+        return formats.points_json(part.max_points)
+
+
+class OverrideOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    submission = serializers.UUIDField(source="submission_id")
+    student = serializers.CharField(source="submission.student")
+    part_id = serializers.CharField()
+    old_points = serializers.SerializerMethodField()
+    new_points = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    by = serializers.CharField(source="created_by.username")
+    at = serializers.DateTimeField(source="created_at")
+
+    @extend_schema_field(serializers.FloatField())
+    def get_old_points(self, row):
+        return formats.points_json(row.old_points)
+
+    @extend_schema_field(serializers.FloatField())
+    def get_new_points(self, row):
+        return formats.points_json(row.new_points)
+
+
+class PartOverriddenOut(serializers.Serializer):
+    submission = serializers.UUIDField(source="submission_id")
+    part_id = serializers.CharField()
+    points = serializers.SerializerMethodField()
+    machine_points = serializers.SerializerMethodField()
+    overridden = serializers.BooleanField()
+    total = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.FloatField())
+    def get_points(self, part):
+        return formats.points_json(part.points)
+
+    @extend_schema_field(serializers.FloatField())
+    def get_machine_points(self, part):
+        return formats.points_json(part.machine_points)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_total(self, part):
+        return formats.points_json(part.submission.total)
+
+
+class WebhookOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    active = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret = serializers.CharField(help_text="shown once: keep it to verify X-Handgrade-Signature")
+
+
+class DeliveryOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    event = serializers.CharField()
+    status = serializers.CharField()
+    attempts = serializers.IntegerField()
+    last_status_code = serializers.IntegerField(allow_null=True)
+    last_error = serializers.CharField()
+    next_attempt_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    submission = serializers.UUIDField(source="submission_id", allow_null=True)
+
+
+class MemberOut(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    role = serializers.CharField()
+    student_ref = serializers.CharField()
+
+
+class StatsOut(serializers.Serializer):
+    submissions = serializers.IntegerField()
+    latest_only = serializers.BooleanField()
+    total = serializers.DictField()
+    parts = serializers.DictField(child=serializers.DictField())
+
+
+class MeOut(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.CharField(allow_null=True)
