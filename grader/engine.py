@@ -134,6 +134,8 @@ def grade(
 
 
 def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

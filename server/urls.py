@@ -1,5 +1,4 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -24,5 +23,4 @@ urlpatterns = [
     ),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", permission_classes=[AllowAny]), name="redoc"),
     path("", include("frontend.urls")),
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
 ]

@@ -24,15 +24,17 @@ def part_json(part: PartResult, *, detail: bool) -> dict[str, Any]:
         "max": points_json(part.max_points),
         "status": part.status,
         "feedback": list(part.feedback),
+        # Itemized feedback is the product: everyone who may read the result
+        # sees which rubric items matched, on what evidence, and why a human looks.
+        "matched": part.matched,
+        "review_reasons": part.review_reasons,
     }
     if part.overridden:
         out["overridden"] = True
     if detail:
         out.update(
             machine_points=points_json(part.machine_points),
-            matched=part.matched,
             confidence=part.confidence,
-            review_reasons=part.review_reasons,
             overridden=part.overridden,
             override_stale=part.override_stale,
         )

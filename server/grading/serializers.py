@@ -111,9 +111,9 @@ class PartOut(serializers.Serializer):
     feedback = serializers.ListField(child=serializers.CharField())
     overridden = serializers.BooleanField(required=False)
     machine_points = serializers.FloatField(required=False, help_text="instructors only")
-    matched = serializers.ListField(child=serializers.DictField(), required=False, help_text="instructors only")
+    matched = serializers.ListField(child=serializers.DictField(), help_text="rubric items that matched, with evidence")
     confidence = serializers.FloatField(required=False, help_text="instructors only")
-    review_reasons = serializers.ListField(child=serializers.CharField(), required=False, help_text="instructors only")
+    review_reasons = serializers.ListField(child=serializers.CharField(), help_text="why a human reviews this part")
     override_stale = serializers.BooleanField(required=False, help_text="instructors only")
 
 

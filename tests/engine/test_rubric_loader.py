@@ -149,3 +149,8 @@ def test_every_error_is_reported_at_once():
         """
     )
     assert len(found) == 2
+
+
+def test_deep_nesting_is_refused_quickly():
+    with pytest.raises(RubricError, match="nested deeper than"):
+        load_rubric_text("[" * 10_000 + "]" * 10_000, "deep.yaml")

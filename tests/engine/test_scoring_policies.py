@@ -145,3 +145,7 @@ def test_same_answer_same_result(rubric):
     a = grade(rubric, {"clamp": "alpha"}).to_dict()
     b = grade(rubric, {"clamp": "alpha"}).to_dict()
     assert a == b
+
+
+def test_a_list_of_ticked_options_is_read_as_text(rubric):
+    assert grade(rubric, {"aon": ["b", "c"]}).parts["aon"].points == 2

@@ -114,10 +114,11 @@ def test_lists_never_leak_other_students_submissions(graded, student, other_stud
     assert [s["id"] for s in theirs] == [graded["other_student"]]
 
 
-def test_students_see_feedback_but_not_the_grader_internals(graded, student):
+def test_students_see_itemized_feedback_but_not_the_grader_internals(graded, student):
     result = student.get(f"/api/v1/submissions/{graded['student']}/").json()
     part = result["parts"]["q1"]
-    assert set(part) == {"points", "max", "status", "feedback"}
+    assert set(part) == {"points", "max", "status", "feedback", "matched", "review_reasons"}
+    assert part["matched"][0]["evidence"]
     assert "answers" not in result and "attempts" not in result
 
 
