@@ -6,11 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x .venv/bin/python ]; then
-    "${PYTHON:-python3}" -m venv .venv
-fi
+bash scripts/bootstrap.sh requirements.txt
 . .venv/bin/activate
-python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 
 python manage.py migrate --noinput
 python manage.py collectstatic --noinput --verbosity 0

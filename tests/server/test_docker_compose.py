@@ -1,8 +1,4 @@
-"""docker-compose.yml describes web, worker, redis and postgres, and runs the commands the README documents.
-
-The README's "Running" section starts life in docs/running.md; the README is
-read when it has the section, docs/running.md otherwise.
-"""
+"""docker-compose.yml describes web, worker, redis and postgres, and runs the commands the README documents."""
 
 from pathlib import Path
 
@@ -16,10 +12,7 @@ OURS = {name: s for name, s in SERVICES.items() if "build" in s}
 
 
 def documentation() -> str:
-    readme = REPO / "README.md"
-    if readme.exists() and "celery -A server worker" in readme.read_text(encoding="utf-8"):
-        return readme.read_text(encoding="utf-8")
-    return (REPO / "docs" / "running.md").read_text(encoding="utf-8")
+    return (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_the_four_services_are_there():
