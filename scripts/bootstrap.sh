@@ -10,7 +10,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 req=${1:-requirements-dev.txt}
 stamp=.venv/.installed-$req
-want=$(cat requirements.txt "$req" requirements.lock 2>/dev/null | sha256sum | cut -d' ' -f1)
+inputs=(requirements.txt "$req")
+[ -f requirements.lock ] && inputs+=(requirements.lock)
+want=$(cat "${inputs[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   constraints=()
