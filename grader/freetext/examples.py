@@ -1,0 +1,178 @@
+"""What graded answers of the same question teach about a new answer.
+
+From an item's graded examples (answer, target in [0, 1]) this builds a
+character n-gram space (TF-IDF over the examples), and turns a new answer
+into a few question-independent numbers: how close it is to the best
+credited and to the best failed example, a similarity-weighted vote of its
+nearest examples, and the probability of a per-item n-gram logistic model.
+Because these numbers mean the same on every question, one combiner (the
+"unseen answers" prior) weighs them for all items.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csc_matrix, csr_matrix, vstack
+from sklearn.linear_model import LogisticRegression
+
+from grader.freetext.text import char_ngrams
+
+EX_FEATURES = ("ex_pos", "ex_neg", "ex_vote", "ex_lr", "ex_near")
+POS, NEG = 0.75, 0.25  # targets at or above / at or below count as credited / failed
+K = 5
+LR_C = 10.0
+
+
+def _counts(text: str) -> dict[str, int]:
+    return char_ngrams(text)  # the same (cached) 3-5-grams the reference features use
+
+
+@dataclass
+class _Space:
+    vocab: dict[str, int]
+    idf: np.ndarray
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and unit-norm sublinear TF-IDF values of the known n-grams."""
+        counts = _counts(text)
+        common = counts.keys() & self.vocab.keys()
+        if not common:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        vocab = self.vocab
+        idx = np.fromiter((vocab[g] for g in common), np.int64, len(common))
+        c = np.fromiter((counts[g] for g in common), float, len(common))
+        v = (1.0 + np.log(c)) * self.idf[idx]
+        return idx, v / np.sqrt(v @ v)
+
+    def matrix(self, texts: Sequence[str]) -> csr_matrix:
+        rows, cols, vals = [], [], []
+        for i, t in enumerate(texts):
+            idx, val = self.vector(t)
+            rows.extend([i] * len(idx))
+            cols.extend(idx.tolist())
+            vals.extend(val.tolist())
+        return csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.vocab)))
+
+
+class _Postings:
+    """Column-wise (CSC) example vectors: an answer's similarity to every
+    example is a gather over the postings of its n-grams, all in numpy."""
+
+    def __init__(self, E: csr_matrix):
+        C = csc_matrix(E)
+        self.indptr, self.rows, self.data, self.n = C.indptr, C.indices, C.data, E.shape[0]
+
+    def dot(self, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
+        starts, ends = self.indptr[idx], self.indptr[idx + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(self.n)
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        return np.bincount(self.rows[offsets], weights=self.data[offsets] * np.repeat(val, lengths), minlength=self.n)
+
+
+class DocFreq:
+    """N-gram document frequencies of a corpus, for IDF weights.
+
+    An item's own 20 examples make a noisy IDF; the answers and model answers
+    of a whole rubric (or, in the bench, a whole train split) tell common
+    n-grams ("the ", "ing") from telling ones much better. Only counts are
+    kept; n-grams the corpus never saw get the highest weight."""
+
+    def __init__(self, texts: Sequence[str]):
+        df: dict[str, int] = {}
+        for t in texts:
+            for g in _counts(t):
+                df[g] = df.get(g, 0) + 1
+        self.df = df
+        self.n = len(texts)
+
+    def idf(self, grams: Sequence[str]) -> np.ndarray:
+        n, df = self.n, self.df
+        return np.array([math.log((1 + n) / (1 + df.get(g, 0))) + 1.0 for g in grams])
+
+
+def _space(texts: Sequence[str], docfreq: DocFreq | None = None) -> _Space:
+    own = DocFreq(texts)
+    grams = sorted(own.df)
+    vocab = {g: i for i, g in enumerate(grams)}
+    return _Space(vocab, (docfreq or own).idf(grams))
+
+
+class ExampleModel:
+    """Nearest-example and n-gram evidence from an item's graded examples."""
+
+    def __init__(self, answers: Sequence[str], targets: Sequence[float], docfreq: DocFreq | None = None):
+        self.answers = list(answers)
+        self.targets = np.clip(np.asarray(targets, float), 0.0, 1.0)
+        self.space = _space(self.answers, docfreq)
+        E = self.space.matrix(self.answers)
+        self._E = _Postings(E)
+        self.pos = self.targets >= POS
+        self.neg = self.targets <= NEG
+        self._coef: np.ndarray | None = None
+        self._b = float(self.targets.mean() >= 0.5) * 2 - 1  # constant logit when one class only
+        binary = self.targets >= 0.5
+        if binary.any() and not binary.all():
+            # soft targets: each example twice, weighted by its credit and its lack of it
+            n = len(self.targets)
+            lr = LogisticRegression(C=LR_C, max_iter=1000)
+            lr.fit(
+                vstack([E, E]).tocsr(),
+                np.r_[np.ones(n), np.zeros(n)],
+                sample_weight=np.r_[self.targets, 1.0 - self.targets] + 1e-6,
+            )
+            self._coef = lr.coef_[0]
+            self._b = float(lr.intercept_[0])
+
+    def similarities(self, answer: str) -> np.ndarray:
+        idx, val = self.space.vector(answer)
+        return self._E.dot(idx, val)
+
+    def features(self, answer: str) -> list[float]:
+        idx, val = self.space.vector(answer)
+        sims = self._E.dot(idx, val)
+        z = self._b + (float(val @ self._coef[idx]) if self._coef is not None and len(idx) else 0.0)
+        return _features(sims, self.targets, self.pos, self.neg, z)
+
+    def nearest(self, answer: str) -> tuple[int, float]:
+        sims = self.similarities(answer)
+        i = int(np.argmax(sims))
+        return i, float(sims[i])
+
+
+def _features(sims: np.ndarray, targets: np.ndarray, pos: np.ndarray, neg: np.ndarray, z: float) -> list[float]:
+    k = min(K, len(sims))
+    top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+    w = sims[top] + 1e-3
+    return [
+        float(sims[pos].max()) if pos.any() else 0.0,
+        float(sims[neg].max()) if neg.any() else 0.0,
+        float((targets[top] * w).sum() / w.sum()),
+        1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))),
+        float(sims.max()) if len(sims) else 0.0,
+    ]
+
+
+def oof_features(
+    answers: Sequence[str], targets: Sequence[float], folds: int = 5, seed: int = 0, docfreq: DocFreq | None = None
+) -> np.ndarray:
+    """Held-out example features for each example (K-fold within the item):
+    what the combiner is trained on, so it never sees an answer judged by itself."""
+    n = len(answers)
+    out = np.zeros((n, len(EX_FEATURES)))
+    order = np.random.default_rng(seed).permutation(n)
+    for f in range(min(folds, n)):
+        held = order[f::folds]
+        keep = np.setdiff1d(order, held)
+        if len(keep) == 0:
+            continue
+        m = ExampleModel([answers[i] for i in keep], [targets[i] for i in keep], docfreq)
+        for i in held:
+            out[i] = m.features(answers[i])
+    return out

@@ -1,0 +1,260 @@
+"""Question-independent features of an answer against a reference.
+
+Every feature compares the answer with what the instructor gave (model
+answer(s), the prompt), never with one question's vocabulary, so a model
+fitted on some questions applies to new ones. Reference words the prompt
+already contains are "given" and weigh less than the reference's new words
+("question demoting"): repeating the question earns nothing.
+
+A :class:`Reference` is prepared once per rubric part; :func:`features`
+costs a fraction of a millisecond for a short answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
+
+from grader.freetext.negation import count_cues, negated_mask
+from grader.freetext.text import char_ngrams, content_stems, is_stop, stem, tokenize
+
+FEATURES = (
+    "cos_char",  # char 3-5-gram cosine to the best reference
+    "cos_char_q",  # ... to the prompt (answers that restate the question)
+    "cos_word",  # content-stem cosine
+    "recall",  # share of the reference's content stems found in the answer
+    "recall_new",  # ... of the reference's stems the prompt does not contain
+    "precision",  # share of the answer's stems found in the reference
+    "precision_new",  # ... among the answer's stems that are not in the prompt
+    "q_only",  # share of the answer's stems that only echo the prompt
+    "off_topic",  # share in neither reference nor prompt
+    "bigram_recall",  # reference stem bigrams found in the answer
+    "fuzzy",  # rapidfuzz token-set ratio to the best reference
+    "len_log",  # log(1 + answer content words)
+    "len_ratio",  # log((1 + answer words) / (1 + reference words))
+    "neg_answer",  # negation cues in the answer (capped)
+    "neg_mismatch",  # exactly one of answer / reference negates
+    "recall_negated",  # reference stems the answer has only inside a negation
+    "dont_know",  # "I don't know", "no idea", "모르겠"
+    "cos_content",  # char n-gram cosine over content words only
+    "lcs",  # longest common subsequence of stems / reference stems
+    "keys",  # share of the reference's numbers and option letters in the answer (1 if none)
+    "has_keys",  # the reference names numbers or option letters
+    "polarity",  # the answer uses the opposite of a reference comparative (more/less, 증가/감소)
+)
+N_FEATURES = len(FEATURES)
+
+_DONT_KNOW = re.compile(r"\b(?:i\s+do\s*n[o']?t\s+know|no\s+idea|idk|not\s+sure|no\s+submission)\b|모르", re.I)
+_KEYS_REF = re.compile(r"\d+(?:[.,]\d+)?|\b[A-HJ-Z]\b")
+_KEYS_ANS = re.compile(r"\d+(?:[.,]\d+)?|\b[A-Za-z]\b")
+_OPPOSITES_RAW = (
+    "more less|more fewer|increase decrease|larger smaller|bigger smaller|higher lower|faster slower|hotter colder|"
+    "warmer cooler|greater less|heavier lighter|longer shorter|stronger weaker|positive negative|open closed|"
+    "high low|large small|fast slow|same different|true false|correct incorrect|conductor insulator|series parallel|"
+    "above below|before after|maximum minimum|overfit underfit|rise fall|gain lose|add remove|"
+    "증가 감소|높 낮|크 작|빠르 느리|많 적|늘어 줄어|커지 작아지|참 거짓|과적합 과소적합"
+)
+
+
+def _opposites() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for pair in _OPPOSITES_RAW.split("|"):
+        a, b = (stem(w) if w.isascii() else w for w in pair.split())
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_OPPOSITE = _opposites()
+
+
+@dataclass(frozen=True)
+class _Ref:
+    grams: _Vec  # char n-gram vector
+    content_grams: _Vec
+    seq: tuple[str, ...]  # content stems in order
+    stems: frozenset[str]
+    new: frozenset[str]  # stems not in the prompt
+    bigrams: frozenset[tuple[str, str]]
+    words: Counter[str]
+    word_norm: float
+    negates: bool
+    keys: frozenset[str]
+    text: str
+
+
+_W = [0.0] + [1.0 + math.log(c) for c in range(1, 4096)]  # sublinear tf: 1 + log(count)
+
+
+class _Vec:
+    """Char n-gram counts with their sublinear-tf norm; cosine by key intersection."""
+
+    __slots__ = ("counts", "norm")
+
+    def __init__(self, counts: dict[str, int]):
+        vals = np.fromiter(counts.values(), float, len(counts))
+        if len(vals) and vals.max() >= len(_W):  # pathological repetition: cap, keep the table lookup
+            counts = {g: min(c, len(_W) - 1) for g, c in counts.items()}
+            vals = np.minimum(vals, len(_W) - 1)
+        self.counts = counts
+        self.norm = float(np.sqrt(np.square(1.0 + np.log(vals)).sum())) if len(vals) else 0.0
+
+    def cos(self, other: _Vec) -> float:
+        if not self.norm or not other.norm:
+            return 0.0
+        a, b = self.counts, other.counts
+        common = a.keys() & b.keys()
+        w = _W
+        s = sum(w[a[g]] * w[b[g]] for g in common)
+        return s / (self.norm * other.norm)
+
+
+def _bigrams(stems: Sequence[str]) -> frozenset[tuple[str, str]]:
+    return frozenset(pairwise(stems))
+
+
+def _share(items: frozenset[str] | set[str], within: frozenset[str]) -> float:
+    return len(items & within) / len(items) if items else 0.0
+
+
+class Reference:
+    """What a part's answers are compared with: model answer(s) and prompt."""
+
+    def __init__(self, answers: Sequence[str], prompt: str = ""):
+        answers = [a for a in answers if a and a.strip()] or [""]
+        self.prompt_stems = frozenset(content_stems(prompt))
+        self.prompt_grams = _Vec(char_ngrams(prompt))
+        self.refs = tuple(self._ref(a) for a in answers)
+        self.all_stems = frozenset().union(*(r.stems for r in self.refs))
+
+    def _ref(self, text: str) -> _Ref:
+        seq = content_stems(text)
+        words = Counter(seq)
+        return _Ref(
+            grams=_Vec(char_ngrams(text)),
+            content_grams=_Vec(char_ngrams(text, content_only=True)),
+            seq=seq,
+            stems=frozenset(seq),
+            new=frozenset(seq) - self.prompt_stems,
+            bigrams=_bigrams(seq),
+            words=words,
+            word_norm=math.sqrt(sum(c * c for c in words.values())) or 1.0,
+            negates=count_cues(text) > 0,
+            keys=frozenset(k.casefold() for k in _KEYS_REF.findall(text)),
+            text=text.casefold(),
+        )
+
+    def features(self, answer: str) -> list[float]:
+        return features(answer, self)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    text: str
+    n_tokens: int
+    seq: tuple[str, ...]
+    stems: frozenset[str]
+    grams: _Vec
+    content_grams: _Vec
+    words: Counter[str]
+    word_norm: float
+    bigrams: frozenset[tuple[str, str]]
+    negated_only: frozenset[str]  # stems the answer has only inside a negation
+    cues: int
+    keys: frozenset[str]
+
+
+@lru_cache(maxsize=4096)
+def _answer(answer: str) -> _Answer:
+    toks = tokenize(answer)
+    seq = content_stems(answer)
+    words = Counter(seq)
+    mask = negated_mask(answer)
+    neg = {stem(t.text) for t, m in zip(toks, mask, strict=True) if m and not is_stop(t.text)}
+    plain = {stem(t.text) for t, m in zip(toks, mask, strict=True) if not m and not is_stop(t.text)}
+    return _Answer(
+        text=answer.casefold(),
+        n_tokens=len(toks),
+        seq=seq,
+        stems=frozenset(seq),
+        grams=_Vec(char_ngrams(answer)),
+        content_grams=_Vec(char_ngrams(answer, content_only=True)),
+        words=words,
+        word_norm=math.sqrt(sum(c * c for c in words.values())) or 1.0,
+        bigrams=_bigrams(seq),
+        negated_only=frozenset(neg - plain),
+        cues=count_cues(answer),
+        keys=frozenset(k.casefold() for k in _KEYS_ANS.findall(answer)),
+    )
+
+
+def _found(r: _Ref, a: _Answer) -> frozenset[str]:
+    """Reference stems present in the answer; Korean stems also inside words."""
+    hit = r.stems & a.stems
+    rest = [s for s in r.stems - hit if "\uac00" <= s[0] <= "\ud7a3" and s in a.text]
+    return hit | frozenset(rest) if rest else hit
+
+
+def _per_ref(r: _Ref, a: _Answer) -> tuple[float, ...]:
+    found = _found(r, a)
+    n_ref = len(r.stems)
+    recall = len(found) / n_ref if n_ref else 0.0
+    opposite = sum(1 for s in r.stems if s not in a.stems and (_OPPOSITE.get(s, frozenset()) & (a.stems - r.stems)))
+    return (
+        a.grams.cos(r.grams),
+        sum(c * r.words.get(w, 0) for w, c in a.words.items()) / (a.word_norm * r.word_norm),
+        recall,
+        len(found & r.new) / len(r.new) if r.new else recall,
+        len(a.stems & r.stems) / len(a.stems) if a.stems else 0.0,
+        len(r.bigrams & a.bigrams) / len(r.bigrams) if r.bigrams else 0.0,
+        fuzz.token_set_ratio(a.text, r.text) / 100.0 if a.seq else 0.0,
+        len(r.stems & a.negated_only) / n_ref if n_ref and not r.negates else 0.0,
+        a.content_grams.cos(r.content_grams),
+        LCSseq.similarity(a.seq, r.seq) / len(r.seq) if r.seq else 0.0,
+        len(r.keys & a.keys) / len(r.keys) if r.keys else 1.0,
+        -float(min(opposite, 2)),  # maximized below: the reference with the fewest flips
+    )
+
+
+def features(answer: str, ref: Reference) -> list[float]:
+    """The :data:`FEATURES` vector of ``answer`` (normalized text) against ``ref``."""
+    a = _answer(answer)
+    per = [_per_ref(r, a) for r in ref.refs]
+    best = [max(col) for col in zip(*per, strict=True)]
+    top = max(range(len(per)), key=lambda i: per[i][0])  # the closest reference, for length and negation
+    r0 = ref.refs[top]
+    stems = a.stems
+    n_ans = len(a.seq)
+    return [
+        best[0],
+        a.grams.cos(ref.prompt_grams),
+        best[1],
+        best[2],
+        best[3],
+        best[4],
+        _share(stems - ref.prompt_stems, ref.all_stems),
+        len((stems & ref.prompt_stems) - ref.all_stems) / len(stems) if stems else 0.0,
+        len(stems - ref.all_stems - ref.prompt_stems) / len(stems) if stems else 1.0,
+        best[5],
+        best[6],
+        math.log1p(n_ans),
+        math.log((1 + n_ans) / (1 + len(r0.seq))),
+        float(min(a.cues, 3)),
+        float((a.cues > 0) != r0.negates),
+        best[7],
+        1.0 if (not a.n_tokens or _DONT_KNOW.search(answer)) else 0.0,
+        best[8],
+        best[9],
+        best[10],
+        float(bool(r0.keys)),
+        -best[11],
+    ]

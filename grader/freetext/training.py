@@ -1,0 +1,55 @@
+"""Fitting the cross-question combiners (the shipped priors, and the bench's).
+
+A combiner is a logistic model on question-independent features. Its raw
+probabilities are overconfident on questions it has not seen, so it is
+calibrated (Platt) on logits held out by *question*: fold k's questions are
+scored by a model fitted without them, exactly like a new exam's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from grader.freetext.examples import DocFreq, oof_features
+from grader.freetext.linear import LinearModel, fit_logistic, fit_platt
+
+FOLDS = 5
+
+
+def question_folds(groups: Sequence[str], folds: int = FOLDS) -> list[np.ndarray]:
+    """Deterministic folds of whole questions (round robin over sorted ids)."""
+    ids = sorted(set(groups))
+    fold_of = {q: i % folds for i, q in enumerate(ids)}
+    g = np.array([fold_of[q] for q in groups])
+    return [np.flatnonzero(g == f) for f in range(min(folds, len(ids)))]
+
+
+def fit_calibrated(
+    X: np.ndarray, y: np.ndarray, groups: Sequence[str], names: Sequence[str], l2: float = 1.0
+) -> tuple[LinearModel, np.ndarray]:
+    """The combiner fitted on all rows with Platt scaling folded in, and the
+    calibrated held-out-question probabilities (for thresholds and reports)."""
+    X = np.asarray(X, float)
+    y = np.asarray(y, float)
+    held = np.zeros(len(y))
+    for idx in question_folds(groups):
+        keep = np.setdiff1d(np.arange(len(y)), idx)
+        held[idx] = fit_logistic(X[keep], y[keep], names, l2=l2).logits(X[idx])
+    a, b = fit_platt(held, y)
+    model = fit_logistic(X, y, names, l2=l2).scaled(a, b)
+    return model, 1.0 / (1.0 + np.exp(-(a * held + b)))
+
+
+def example_features_by_question(
+    answers: Sequence[str], targets: Sequence[float], groups: Sequence[str], docfreq: DocFreq | None = None
+) -> np.ndarray:
+    """Held-out example features for every training answer, question by question."""
+    out = np.zeros((len(answers), 5))
+    by_q: dict[str, list[int]] = {}
+    for i, q in enumerate(groups):
+        by_q.setdefault(q, []).append(i)
+    for idx in by_q.values():
+        out[idx] = oof_features([answers[i] for i in idx], [targets[i] for i in idx], docfreq=docfreq)
+    return out
