@@ -401,6 +401,31 @@ class RegradeApi(APIView):
         return Response(s.BatchOut(batch).data, status=202)
 
 
+class PartRetrainApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={202: s.RetrainOut, **ERRORS},
+        summary="Relearn a part from the score overrides, then regrade it where it is not overridden",
+        description=(
+            "For the current rubric version: the part's learned checks (classifier) are compiled again with the "
+            "overrides as graded examples (the latest per normalized answer), and the part is regraded for the "
+            "version's graded submissions whose part has no override; only results that change are rewritten. "
+            "202 with a job to poll at GET /retrains/{id}/; a job for this part not yet started is reused."
+        ),
+    )
+    def post(self, request: Request, slug: str, part_id: str) -> Response:
+        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        job = services.part_retrain(user=request.user, role=role, assignment=assignment, part_id=part_id)
+        job.refresh_from_db()
+        return Response(s.RetrainOut(job).data, status=202)
+
+
+class RetrainDetailApi(APIView):
+    @extend_schema(responses={200: s.RetrainOut, **ERRORS}, summary="Progress of a retrain: examined and changed")
+    def get(self, request: Request, job_id) -> Response:
+        return Response(s.RetrainOut(selectors.retrain_for(user=request.user, job_id=job_id)).data)
+
+
 class ExportApi(APIView):
     @extend_schema(
         parameters=[s.LatestQuery],

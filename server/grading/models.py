@@ -208,13 +208,22 @@ class PartResult(models.Model):
 
 
 class ScoreOverride(models.Model):
-    """Audit trail of human score changes: who, when, old, new, why. Append-only."""
+    """Audit trail of human score changes: who, when, old, new, why. Append-only.
+
+    Also training data: the latest override per (rubric version, part,
+    normalized answer) is a graded example for that version's learned
+    checkers (``cleared``: the part went back to the machine's score, so the
+    human's label is withdrawn). ``rubric_version`` is the version the
+    submission was graded with when the human decided.
+    """
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="overrides")
     part_id = models.CharField(max_length=32)
     old_points = models.DecimalField(**POINTS)
     new_points = models.DecimalField(**POINTS)
     reason = models.TextField()
+    rubric_version = models.ForeignKey(RubricVersion, null=True, on_delete=models.PROTECT, related_name="+")
+    cleared = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -223,11 +232,52 @@ class ScoreOverride(models.Model):
             "created_at",
             "id",
         )
+        # The compiled-rubric watermark (count and latest id per version) is an index-only scan of this.
+        indexes = (models.Index(fields=["rubric_version", "id"], name="override_watermark"),)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableError("score overrides are an audit trail: add a new one")
         super().save(*args, **kwargs)
+
+
+class RetrainStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RetrainJob(models.Model):
+    """One part of one rubric version relearned from the overrides, then regraded where it is not overridden.
+
+    The worker walks the version's graded submissions in id order and keeps
+    its place in ``cursor`` (committed with each chunk's results), so a
+    redelivered or resent task resumes instead of starting over.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="retrains")
+    rubric_version = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
+    part_id = models.CharField(max_length=32)
+    status = models.CharField(max_length=16, choices=RetrainStatus.choices, default=RetrainStatus.QUEUED)
+    trigger = models.CharField(max_length=16, default="request")  # request | override
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    examples = models.PositiveIntegerField(default=0)  # override examples the part learned from
+    watermark = models.CharField(max_length=64, blank=True)  # of the overrides used (see rubrics.py)
+    cursor = models.UUIDField(null=True, blank=True)  # the last submission examined
+    examined = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)  # results rewritten (points, feedback or confidence)
+    rescored = models.PositiveIntegerField(default=0)  # of those, parts whose points changed
+    failure_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("created_at",)
+        indexes = (models.Index(fields=["rubric_version", "part_id", "status"], name="retrain_pending"),)
 
 
 class Webhook(models.Model):

@@ -27,7 +27,7 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from grader.result import SubmissionResult
@@ -35,13 +35,22 @@ from server.grading.models import (
     Assignment,
     PartResult,
     PartStatus,
+    RetrainJob,
+    RetrainStatus,
     RubricVersion,
     Status,
     Submission,
     Webhook,
     WebhookDelivery,
 )
-from server.grading.rubrics import grade_with_version
+from server.grading.rubrics import (
+    Watermark,
+    answer_text,
+    compiled_for,
+    grade_with_version,
+    override_watermarks,
+    watermark_text,
+)
 
 log = logging.getLogger(__name__)
 QUANTUM = Decimal("0.0001")
@@ -156,23 +165,32 @@ def _fail(submission_id: Any, token: str, reason: str) -> None:
 # --- grading --------------------------------------------------------------------------------
 
 
-def _versions(assignment_ids: set[int]) -> dict[int, tuple[int, str]]:
+Version = tuple[int, str, Watermark]  # (rubric version id, sha256, override watermark)
+
+
+def _versions(assignment_ids: set[int], marks: dict[int, Watermark]) -> dict[int, Version]:
+    """Current versions; ``marks`` holds the task's override watermarks, read once per version per task."""
     rows = Assignment.objects.filter(pk__in=assignment_ids).values_list(
         "pk", "current_rubric_id", "current_rubric__sha256"
     )
-    return {pk: (version_id, sha) for pk, version_id, sha in rows}
+    rows = list(rows)
+    missing = {vid for _, vid, _ in rows if vid not in marks}
+    if missing:
+        marks.update(override_watermarks(missing))
+    return {pk: (version_id, sha, marks[version_id]) for pk, version_id, sha in rows}
 
 
-def _grade(submission: Submission, version: tuple[int, str]) -> SubmissionResult:
-    return grade_with_version(version[0], version[1], submission.answers, str(submission.pk))
+def _grade(submission: Submission, version: Version) -> SubmissionResult:
+    return grade_with_version(version[0], version[1], submission.answers, str(submission.pk), watermark=version[2])
 
 
 def submissions_grade(*, ids: Sequence[str], token: str) -> dict[str, int]:
     """Grade a chunk: fresh rows together, the others one by one. Past the budget, the rest is sent on."""
     deadline = time.monotonic() + settings.GRADING["CHUNK_BUDGET_SECONDS"]
     counts: dict[str, int] = defaultdict(int)
+    marks: dict[int, Watermark] = {}  # override watermarks: read once per task, not per submission
     fresh = _claim_fresh(ids, token)
-    rest = _grade_together(fresh, token, deadline, counts)
+    rest = _grade_together(fresh, token, deadline, counts, marks)
     done = {str(s.pk) for s in fresh}
     remaining = [i for i in ids if str(i) not in done] + rest
     for n, submission_id in enumerate(remaining):
@@ -180,7 +198,7 @@ def submissions_grade(*, ids: Sequence[str], token: str) -> dict[str, int]:
             _defer(remaining[n:], counts)
             break
         try:
-            counts[submission_grade(submission_id=submission_id, token=token)] += 1
+            counts[submission_grade(submission_id=submission_id, token=token, marks=marks)] += 1
         except SoftTimeLimitExceeded:
             submission_release(submission_id=submission_id, token=token)
             _defer(remaining[n:], counts)
@@ -193,11 +211,13 @@ def _defer(ids: Sequence[Any], counts: dict[str, int]) -> None:
     counts["deferred"] += len(ids)
 
 
-def _grade_together(fresh: list[Submission], token: str, deadline: float, counts: dict[str, int]) -> list[str]:
+def _grade_together(
+    fresh: list[Submission], token: str, deadline: float, counts: dict[str, int], marks: dict[int, Watermark]
+) -> list[str]:
     """Grade the fresh rows in memory and store them in one transaction; returns ids left for the slow path."""
     if not fresh:
         return []
-    versions = _versions({s.assignment_id for s in fresh})
+    versions = _versions({s.assignment_id for s in fresh}, marks)
     graded: list[tuple[Submission, int, SubmissionResult]] = []
     for n, submission in enumerate(fresh):
         if n and time.monotonic() > deadline:
@@ -222,13 +242,14 @@ def _grade_together(fresh: list[Submission], token: str, deadline: float, counts
     return stale
 
 
-def submission_grade(*, submission_id: str, token: str) -> str:
+def submission_grade(*, submission_id: str, token: str, marks: dict[int, Watermark] | None = None) -> str:
     """The careful path: claim one row, grade, store. Returns graded, skipped, failed or lost."""
     submission = submission_claim(submission_id=submission_id, token=token)
     if submission is None:
         return "skipped"
+    marks = {} if marks is None else marks
     for _ in range(3):  # a rubric upload while grading: grade again against the new version
-        version = _versions({submission.assignment_id})[submission.assignment_id]
+        version = _versions({submission.assignment_id}, marks)[submission.assignment_id]
         try:
             result = _grade(submission, version)
         except SoftTimeLimitExceeded:
@@ -401,6 +422,137 @@ def webhook_events_create(events: Sequence[tuple[Submission, Sequence[PartResult
     transaction.on_commit(lambda: [send_delivery(i) for i in ids])
 
 
+# --- retraining a part from the overrides ---------------------------------------------------
+
+
+def send_retrain(job_id: Any) -> None:
+    """Publish now; like grading, a broker failure is left to the sweep."""
+    from server.grading.tasks import retrain_part
+
+    try:
+        retrain_part.delay(str(job_id))
+    except Exception as exc:
+        if not isinstance(exc, (OSError, ConnectionError)) and not type(exc).__module__.startswith(
+            ("kombu", "redis", "amqp")
+        ):
+            raise
+        log.warning("could not publish retrain job %s (%s); the sweep will resend it", job_id, exc)
+
+
+def _retrain_candidates(job: RetrainJob, cursor: Any, limit: int) -> list[tuple[Any, Any]]:
+    """The next graded submissions of the job's version (after ``cursor``) whose part is not overridden."""
+    open_part = PartResult.objects.filter(submission=OuterRef("pk"), part_id=job.part_id, overridden=False)
+    rows = Submission.objects.filter(
+        assignment_id=job.assignment_id, rubric_version_id=job.rubric_version_id, status=Status.GRADED
+    ).filter(Exists(open_part))
+    if cursor is not None:
+        rows = rows.filter(pk__gt=cursor)
+    return list(rows.order_by("pk").values_list("pk", "answers")[:limit])
+
+
+def _retrain_chunk(job: RetrainJob, entry, limit: int) -> bool | None:
+    """Regrade the job's part for the next chunk and store what changed with the job's progress, in one
+    transaction. Returns True when no submission is left, None when another delivery of the job moved first."""
+    cursor = RetrainJob.objects.values_list("cursor", flat=True).get(pk=job.pk)
+    batch = _retrain_candidates(job, cursor, limit)
+    if not batch:
+        return True
+    cpart = entry.compiled.parts[job.part_id]
+    with entry.lock:  # graded outside the transaction: the answer and the compiled rubric fix the result
+        results = {pk: cpart.grade(answer_text((answers or {}).get(job.part_id))) for pk, answers in batch}
+    with transaction.atomic():
+        locked_job = RetrainJob.objects.select_for_update().get(pk=job.pk)
+        if locked_job.status != RetrainStatus.RUNNING:
+            return True  # finished or failed by another delivery
+        if locked_job.cursor != cursor:
+            return None
+        locked = Submission.objects.select_for_update(of=("self",)).order_by("pk")
+        mine = {
+            s.pk: s
+            for s in locked.filter(pk__in=list(results), status=Status.GRADED, rubric_version_id=job.rubric_version_id)
+        }  # a row being graded again or moved to another version meanwhile is left to that grading
+        parts: dict[Any, list[PartResult]] = defaultdict(list)
+        for part in PartResult.objects.filter(submission_id__in=list(mine)).order_by("position"):
+            parts[part.submission_id].append(part)
+        now, updated, changed, events, rescored = timezone.now(), [], [], [], 0
+        for pk, submission in mine.items():
+            old = next((p for p in parts[pk] if p.part_id == job.part_id), None)
+            if old is None or old.overridden:  # overridden since it was read: the human's score stands
+                continue
+            values = _part_values(old.position, results[pk])
+            if all(getattr(old, k) == v for k, v in values.items()):
+                continue
+            rescored += old.points != values["machine_points"]
+            for k, v in values.items():
+                setattr(old, k, v)
+            old.points, old.rubric_version_id, old.updated_at = old.machine_points, job.rubric_version_id, now
+            updated.append(old)
+            set_totals(submission, parts[pk])
+            submission.result_changed_at = submission.updated_at = now
+            changed.append(submission)
+            events.append((submission, parts[pk], "regraded"))
+        upsert(PartResult, updated, [*PART_FIELDS, "points", "rubric_version", "updated_at"])
+        upsert(Submission, changed, ["total", "max_points", "needs_review", "result_changed_at", "updated_at"])
+        webhook_events_create(events)
+        locked_job.cursor = batch[-1][0]
+        locked_job.examined += len(batch)
+        locked_job.changed += len(changed)
+        locked_job.rescored += rescored
+        locked_job.save(update_fields=["cursor", "examined", "changed", "rescored", "updated_at"])
+    return len(batch) < limit
+
+
+def _finish(job_id: Any, status: str, reason: str = "") -> None:
+    RetrainJob.objects.filter(pk=job_id, status=RetrainStatus.RUNNING).update(
+        status=status, finished_at=timezone.now(), updated_at=timezone.now(), failure_reason=reason[:2000]
+    )
+
+
+def retrain_run(*, job_id: Any) -> dict[str, Any]:
+    """Relearn the job's part from the overrides, then regrade it where it is not overridden.
+
+    Idempotent: a finished job does nothing; a redelivered or resent one
+    resumes at the committed cursor. Past the chunk budget (or at the soft
+    time limit) the rest is sent on as a new message of the same job.
+    """
+    deadline = time.monotonic() + settings.GRADING["CHUNK_BUDGET_SECONDS"]
+    now = timezone.now()
+    RetrainJob.objects.filter(pk=job_id, status=RetrainStatus.QUEUED).update(
+        status=RetrainStatus.RUNNING, started_at=now, updated_at=now
+    )
+    job = RetrainJob.objects.select_related("rubric_version").filter(pk=job_id).first()
+    if job is None or job.status != RetrainStatus.RUNNING:
+        return {"skipped": 1}
+    version = job.rubric_version
+    try:
+        watermark = override_watermarks([version.pk])[version.pk]  # once per task
+        entry = compiled_for(version.pk, version.sha256, watermark)
+        RetrainJob.objects.filter(pk=job.pk).update(
+            watermark=watermark_text(watermark), examples=entry.examples.get(job.part_id, 0), updated_at=now
+        )
+        if job.part_id not in entry.compiled.parts:
+            _finish(job.pk, RetrainStatus.DONE)
+            return {"done": 1, "changed": 0}
+        size = settings.GRADING["RETRAIN_CHUNK_SIZE"]
+        while True:
+            done = _retrain_chunk(job, entry, size)
+            if done:
+                _finish(job.pk, RetrainStatus.DONE)
+                break
+            if time.monotonic() > deadline:
+                send_retrain(job.pk)
+                return {"deferred": 1}
+    except SoftTimeLimitExceeded:
+        send_retrain(job.pk)  # the committed chunks stay; the next message resumes after them
+        return {"deferred": 1}
+    except Exception as exc:  # an engine fault is not retried: it would fail the same way
+        log.exception("retrain job %s failed", job.pk)
+        _finish(job.pk, RetrainStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        return {"failed": 1}
+    job.refresh_from_db(fields=["changed", "examined", "rescored"])
+    return {"done": 1, "examined": job.examined, "changed": job.changed, "rescored": job.rescored}
+
+
 # --- the sweep: the database is the truth, messages can be lost ----------------------------------
 
 
@@ -424,8 +576,23 @@ def grading_sweep(*, limit: int = 5000) -> dict[str, int]:
     )
     Submission.objects.filter(pk__in=ids, status=Status.QUEUED).update(queued_at=now)
     send_for_grading(ids)
+    retrains = list(
+        RetrainJob.objects.filter(
+            Q(status=RetrainStatus.QUEUED, updated_at__lt=stale_cut)
+            | Q(status=RetrainStatus.RUNNING, updated_at__lt=lease_cut)
+        ).values_list("pk", flat=True)[:limit]
+    )
+    RetrainJob.objects.filter(pk__in=retrains).update(updated_at=now)
+    for job_id in retrains:
+        send_retrain(job_id)
     due = WebhookDelivery.objects.filter(status="pending", next_attempt_at__lte=now).values_list("pk", flat=True)
     due = list(due[:limit])
     for delivery_id in due:
         send_delivery(delivery_id)
-    return {"resent": len(ids), "released": released, "quarantined": quarantined, "webhooks": len(due)}
+    return {
+        "resent": len(ids),
+        "released": released,
+        "quarantined": quarantined,
+        "webhooks": len(due),
+        "retrains": len(retrains),
+    }

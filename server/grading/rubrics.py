@@ -1,4 +1,5 @@
-"""Rubric text in, validated rubric or per-line errors out; compiled rubrics cached per version.
+"""Rubric text in, validated rubric or per-line errors out; compiled rubrics cached per version
+and per watermark of the version's score overrides (the training data of learned checkers).
 
 The engine's loader does all validation, including the size, depth, alias
 and tag guards against hostile YAML.
@@ -7,16 +8,24 @@ and tag guards against hostile YAML.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Max
 
 from grader import CompiledRubric, Issue, Rubric, RubricError, compile_rubric, grade, load_rubric_text
+from grader.checkers.base import Example
+from grader.normalize import normalize_text
 from grader.result import SubmissionResult
 from server.grading.errors import RubricInvalid
+
+log = logging.getLogger(__name__)
 
 
 def issue_error(issue: Issue) -> dict[str, Any]:
@@ -64,27 +73,54 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-class _CompiledCache:
-    """Compiled rubrics per (version id, hash): compiling fits classifiers, so a worker does it once.
+# (count, latest id) of a rubric version's score overrides; (0, 0): none, the plain compiled rubric.
+Watermark = tuple[int, int]
+NO_OVERRIDES: Watermark = (0, 0)
+LEARNED_CHECKS = frozenset({"classifier"})  # check types that learn from graded examples
 
+
+@dataclass(frozen=True)
+class CompiledEntry:
+    """A compiled rubric, the lock that serializes grading through it, and what it learned from."""
+
+    compiled: CompiledRubric
+    lock: threading.Lock
+    watermark: Watermark = NO_OVERRIDES
+    examples: dict[str, int] = field(default_factory=dict)  # part id -> override examples used
+
+
+class _CompiledCache:
+    """Compiled rubrics per (version id, hash, override watermark): compiling fits classifiers, so a
+    worker does it once per version and once again only after new overrides.
+
+    The watermark is read from the database (one index-only query per task or
+    chunk, see ``override_watermarks``), so every worker on every machine
+    moves to the retrained rubric on its next chunk after an override.
     The engine keeps a per-part answer cache that is not thread-safe, so
     grading through one compiled rubric is serialized by its own lock.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[int, str], tuple[CompiledRubric, threading.Lock]] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, str, Watermark], CompiledEntry] = OrderedDict()
+        self.compiles = 0  # how many times this process compiled (tests and diagnostics)
 
-    def get(self, version_id: int, sha256: str) -> tuple[CompiledRubric, threading.Lock] | None:
+    def get(self, version_id: int, sha256: str, watermark: Watermark = NO_OVERRIDES) -> CompiledEntry | None:
+        key = (version_id, sha256, watermark)
         with self._lock:
-            entry = self._entries.get((version_id, sha256))
+            entry = self._entries.get(key)
             if entry is not None:
-                self._entries.move_to_end((version_id, sha256))
+                self._entries.move_to_end(key)
             return entry
 
-    def put(self, version_id: int, sha256: str, compiled: CompiledRubric) -> tuple[CompiledRubric, threading.Lock]:
+    def put(self, version_id: int, sha256: str, entry: CompiledEntry) -> CompiledEntry:
+        key = (version_id, sha256, entry.watermark)
         with self._lock:
-            entry = self._entries.setdefault((version_id, sha256), (compiled, threading.Lock()))
+            self.compiles += 1
+            entry = self._entries.setdefault(key, entry)
+            older = [k for k in self._entries if k[:2] == key[:2] and (k[2][1], k[2][0]) < (key[2][1], key[2][0])]
+            for old in older:
+                del self._entries[old]  # superseded by newer overrides: never looked up again
             while len(self._entries) > settings.GRADING["COMPILED_CACHE_SIZE"]:
                 self._entries.popitem(last=False)
             return entry
@@ -110,15 +146,100 @@ def answer_text(value: Any) -> str:
     return ", ".join(answer_text(v) for v in value)
 
 
-def grade_with_version(version_id: int, sha256: str, answers: dict[str, Any], submission_id: str) -> SubmissionResult:
-    entry = compiled_cache.get(version_id, sha256)
-    if entry is None:
-        from server.grading.models import RubricVersion
+# --- learning from overrides ----------------------------------------------------------------
 
-        source = RubricVersion.objects.values_list("source", flat=True).get(pk=version_id)
-        rubric = load_rubric_text(source, f"rubric-version-{version_id}.yaml", compile=False)
-        entry = compiled_cache.put(version_id, sha256, compile_rubric(rubric))
-    compiled, lock = entry
+
+def override_watermarks(version_ids: Iterable[int]) -> dict[int, Watermark]:
+    """One query (an index-only scan of ``override_watermark``): (count, latest id) per version."""
+    from server.grading.models import ScoreOverride
+
+    ids = set(version_ids)
+    marks = dict.fromkeys(ids, NO_OVERRIDES)
+    if ids:
+        rows = (
+            ScoreOverride.objects.filter(rubric_version_id__in=ids)
+            .order_by()
+            .values("rubric_version_id")
+            .annotate(n=Count("id"), last=Max("id"))
+            .values_list("rubric_version_id", "n", "last")
+        )
+        marks.update({vid: (n, last) for vid, n, last in rows})
+    return marks
+
+
+def watermark_text(watermark: Watermark) -> str:
+    return f"{watermark[0]}:{watermark[1]}"
+
+
+def override_examples(version_id: int, parts: list[dict[str, Any]], upto: int) -> dict[str, list[Example]]:
+    """The version's overrides as graded examples: the latest per (part, normalized answer) wins.
+
+    An override back to the machine's score (``cleared``) withdraws the
+    human's label for that answer. Blank answers teach nothing and are left out.
+    """
+    from server.grading.models import ScoreOverride
+
+    maxima = {p["id"]: float(p["max"]) for p in parts}
+    rows = (
+        ScoreOverride.objects.filter(rubric_version_id=version_id, id__lte=upto)
+        .order_by("id")
+        .values_list("part_id", "new_points", "cleared", "submission__answers")
+    )
+    latest: dict[tuple[str, str], Example | None] = {}
+    for part_id, points, cleared, answers in rows:
+        if part_id not in maxima:
+            continue
+        text = normalize_text(answer_text((answers or {}).get(part_id)))
+        if text:
+            latest[(part_id, text)] = None if cleared else Example(text, float(points), maxima[part_id], {})
+    out: dict[str, list[Example]] = {}
+    for (part_id, _), example in latest.items():
+        if example is not None:
+            out.setdefault(part_id, []).append(example)
+    return out
+
+
+def part_learns(compiled_json: dict[str, Any], part_id: str) -> bool:
+    """Whether a part of a stored (normalized) rubric has a check that learns from examples."""
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, dict):
+            return node.get("type") in LEARNED_CHECKS or any(walk(v) for v in node.values())
+        if isinstance(node, list):
+            return any(walk(v) for v in node)
+        return False
+
+    part = next((p for p in compiled_json.get("parts", []) if p.get("id") == part_id), None)
+    return part is not None and walk([item.get("check") for item in part.get("items", [])])
+
+
+def compiled_for(version_id: int, sha256: str, watermark: Watermark = NO_OVERRIDES) -> CompiledEntry:
+    """The cached compiled rubric of a version with the overrides up to ``watermark``; compiled on a miss."""
+    entry = compiled_cache.get(version_id, sha256, watermark)
+    if entry is not None:
+        return entry
+    from server.grading.models import RubricVersion
+
+    source, parts = RubricVersion.objects.values_list("source", "parts").get(pk=version_id)
+    rubric = load_rubric_text(source, f"rubric-version-{version_id}.yaml", compile=False)
+    extra = override_examples(version_id, parts, watermark[1]) if watermark[0] else {}
+    try:
+        compiled = compile_rubric(rubric, extra_examples=extra or None)
+    except RubricError as exc:  # an override the engine cannot learn from must not stop grading
+        log.error("rubric version %s does not compile with its overrides (%s); grading without them", version_id, exc)
+        compiled, extra = compile_rubric(rubric), {}
+    counts = {part_id: len(examples) for part_id, examples in extra.items()}
+    return compiled_cache.put(version_id, sha256, CompiledEntry(compiled, threading.Lock(), watermark, counts))
+
+
+def grade_with_version(
+    version_id: int,
+    sha256: str,
+    answers: dict[str, Any],
+    submission_id: str,
+    watermark: Watermark = NO_OVERRIDES,
+) -> SubmissionResult:
+    entry = compiled_for(version_id, sha256, watermark)
     texts = {part_id: answer_text(value) for part_id, value in answers.items()}
-    with lock:
-        return grade(compiled, texts, submission_id=submission_id)
+    with entry.lock:
+        return grade(entry.compiled, texts, submission_id=submission_id)

@@ -20,6 +20,7 @@ from server.grading.models import (
     Membership,
     PartResult,
     PartStatus,
+    RetrainJob,
     Role,
     RubricVersion,
     ScoreOverride,
@@ -145,6 +146,13 @@ def batch_for(*, user, batch_id: Any) -> Batch:
     if batch is None or permissions.assignment_role(user, batch.assignment) != Role.INSTRUCTOR:
         raise NotFound("no such batch")
     return batch
+
+
+def retrain_for(*, user, job_id: Any) -> RetrainJob:
+    job = RetrainJob.objects.select_related("assignment", "rubric_version").filter(pk=job_id).first()
+    if job is None or permissions.assignment_role(user, job.assignment) != Role.INSTRUCTOR:
+        raise NotFound("no such retrain job")
+    return job
 
 
 def batch_progress(*, batch: Batch) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from server.grading import formats
-from server.grading.models import PartStatus, Role, Status
+from server.grading.models import PartStatus, RetrainStatus, Role, Status
 
 RUBRIC_MAX_CHARS = 2_000_000
 
@@ -327,6 +327,30 @@ class PartOverriddenOut(serializers.Serializer):
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_total(self, part):
         return formats.points_json(part.submission.total)
+
+
+class RetrainOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    assignment = serializers.CharField(source="assignment.slug")
+    rubric_version = serializers.IntegerField(source="rubric_version.number")
+    part_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=RetrainStatus.choices)
+    done = serializers.SerializerMethodField()
+    trigger = serializers.ChoiceField(
+        choices=["request", "override"], help_text="POST .../retrain, or sent after an override"
+    )
+    examples = serializers.IntegerField(help_text="override examples the part learned from (latest per answer)")
+    examined = serializers.IntegerField(help_text="submissions of the version whose part is not overridden, so far")
+    changed = serializers.IntegerField(help_text="of those, results rewritten (points, feedback or confidence)")
+    rescored = serializers.IntegerField(help_text="of those, parts whose points changed")
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    failure_reason = serializers.CharField()
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_done(self, job):
+        return job.status in (RetrainStatus.DONE, RetrainStatus.FAILED)
 
 
 class WebhookOut(serializers.Serializer):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -28,6 +29,8 @@ from server.grading.models import (
     BatchKind,
     Membership,
     PartResult,
+    RetrainJob,
+    RetrainStatus,
     Role,
     RubricVersion,
     ScoreOverride,
@@ -35,7 +38,7 @@ from server.grading.models import (
     Submission,
     Webhook,
 )
-from server.grading.rubrics import rubric_parse, rubric_sha256, rubric_summary
+from server.grading.rubrics import part_learns, rubric_parse, rubric_sha256, rubric_summary
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +311,7 @@ def part_override(
     with transaction.atomic():
         locked = (
             Submission.objects.select_for_update(of=("self",))
-            .select_related("assignment__current_rubric")
+            .select_related("assignment__current_rubric", "rubric_version")
             .get(pk=submission.pk)
         )  # same lock order as grading
         part = PartResult.objects.filter(submission=locked, part_id=part_id).first()
@@ -323,7 +326,14 @@ def part_override(
                 [{"field": "points", "reason": f"must be within [0, {part.max_points.normalize()}]"}],
             )
         ScoreOverride.objects.create(
-            submission=locked, part_id=part_id, old_points=part.points, new_points=new, reason=reason, created_by=user
+            submission=locked,
+            part_id=part_id,
+            old_points=part.points,
+            new_points=new,
+            reason=reason,
+            rubric_version_id=locked.rubric_version_id,  # the version whose learned checks this answer trains
+            cleared=points is None,
+            created_by=user,
         )
         part.points = new
         part.overridden = points is not None
@@ -333,7 +343,43 @@ def part_override(
         pipeline.set_totals(locked, parts)
         locked.save(update_fields=["total", "max_points", "needs_review", "updated_at"])
         pipeline.webhook_events_create([(locked, parts, "override")])
+        version = locked.rubric_version
+        if (
+            settings.GRADING["RETRAIN_ON_OVERRIDE"]
+            and version is not None
+            and version.pk == locked.assignment.current_rubric_id
+            and part_learns(version.compiled, part_id)
+        ):
+            _retrain_job(assignment=locked.assignment, version=version, part_id=part_id, user=user, trigger="override")
     return part
+
+
+def _retrain_job(*, assignment: Assignment, version: RubricVersion, part_id: str, user, trigger: str) -> RetrainJob:
+    """A job for this part, sent on commit; joins one that is queued and not yet started (it will read
+    every override committed before it starts: starting waits for this row lock)."""
+    pending = (
+        RetrainJob.objects.select_for_update()
+        .filter(rubric_version=version, part_id=part_id, status=RetrainStatus.QUEUED)
+        .order_by("created_at")
+        .first()
+    )
+    if pending is not None:
+        return pending
+    job = RetrainJob.objects.create(
+        assignment=assignment, rubric_version=version, part_id=part_id, created_by=user, trigger=trigger
+    )
+    transaction.on_commit(lambda: pipeline.send_retrain(job.pk))
+    return job
+
+
+def part_retrain(*, user, role: str | None, assignment: Assignment, part_id: str) -> RetrainJob:
+    """Relearn a part of the current rubric version from the overrides, then regrade it where not overridden."""
+    permissions.require_instructor(role)
+    version = assignment.current_rubric
+    if part_id not in version.part_ids:
+        raise NotFound(f"the rubric has no part {part_id!r}")
+    with transaction.atomic():
+        return _retrain_job(assignment=assignment, version=version, part_id=part_id, user=user, trigger="request")
 
 
 def assignment_regrade(*, user, role: str | None, assignment: Assignment, everything: bool = False) -> Batch:

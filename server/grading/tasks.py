@@ -14,6 +14,12 @@ def grade_submissions(self, submission_ids: list[str]) -> dict[str, int]:
     return pipeline.submissions_grade(ids=submission_ids, token=self.request.id or "")
 
 
+@shared_task(name="server.grading.tasks.retrain_part")
+def retrain_part(job_id: str) -> dict:
+    # A RetrainJob id: the part of a rubric version to relearn from the overrides and regrade; resumable.
+    return pipeline.retrain_run(job_id=job_id)
+
+
 @shared_task(name="server.grading.tasks.deliver_webhook")
 def deliver_webhook(delivery_id: str) -> None:
     retry_in = webhooks.delivery_attempt(delivery_id=delivery_id)

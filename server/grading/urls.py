@@ -1,7 +1,7 @@
 """Routes under /api/v1/.
 
 The contract names ``.../rubric`` without a trailing slash; the action
-routes (rubric, regrade, override) answer with and without one, and the
+routes (rubric, regrade, override, retrain) answer with and without one, and the
 schema documents the form without.
 """
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("assignments/<slug:slug>/review/", apis.ReviewQueueApi.as_view(), name="review"),
     path("assignments/<slug:slug>/overrides/", apis.OverrideListApi.as_view(), name="overrides"),
     *both("assignments/<slug:slug>/regrade", apis.RegradeApi, "regrade"),
+    *both("assignments/<slug:slug>/parts/<str:part_id>/retrain", apis.PartRetrainApi, "part-retrain"),
+    path("retrains/<uuid:job_id>/", apis.RetrainDetailApi.as_view(), name="retrain"),
     path("assignments/<slug:slug>/export.csv", apis.ExportApi.as_view(), name="export"),
     path("assignments/<slug:slug>/stats/", apis.StatsApi.as_view(), name="stats"),
     path("assignments/<slug:slug>/webhooks/", apis.WebhookListApi.as_view(), name="webhooks"),

@@ -210,6 +210,10 @@ GRADING = {
     # A queued row older than this has lost its message: the sweep sends it again.
     "QUEUED_STALE_SECONDS": env_int("GRADING_QUEUED_STALE_SECONDS", 300),
     "COMPILED_CACHE_SIZE": env_int("GRADING_COMPILED_CACHE_SIZE", 16),
+    # After an override of a part with a learned check (classifier), relearn it and regrade that part.
+    "RETRAIN_ON_OVERRIDE": env_bool("GRADING_RETRAIN_ON_OVERRIDE", True),
+    # Submissions a retrain task examines per transaction (it stops at CHUNK_BUDGET_SECONDS and sends the rest on).
+    "RETRAIN_CHUNK_SIZE": env_int("GRADING_RETRAIN_CHUNK_SIZE", 200),
     "BULK_MAX_ROWS": env_int("GRADING_BULK_MAX_ROWS", 20_000),
     "MAX_ANSWER_CHARS": env_int("GRADING_MAX_ANSWER_CHARS", 20_000),
     "ZIP_MAX_ENTRIES": env_int("GRADING_ZIP_MAX_ENTRIES", 20_000),

@@ -66,6 +66,12 @@ ROUTES = [
     ("get", "/api/v1/assignments/quiz/stats/", None, {"instructor": 200, "student": 403, "stranger": 404, "anon": 401}),
     ("post", "/api/v1/assignments/quiz/regrade", {}, {"student": 403, "stranger": 404, "anon": 401, "instructor": 202}),
     (
+        "post",
+        "/api/v1/assignments/quiz/parts/q1/retrain",
+        {},
+        {"student": 403, "other_student": 403, "stranger": 404, "anon": 401, "instructor": 202},
+    ),
+    (
         "get",
         "/api/v1/assignments/quiz/webhooks/",
         None,
