@@ -74,6 +74,48 @@ def _examples(part: Part) -> tuple[Example, ...]:
     )
 
 
+def training_examples(part: Part, extra: Sequence[Example] = ()) -> tuple[Example, ...]:
+    """The part's own examples plus ``extra`` (e.g. instructor overrides).
+
+    The latest word on an answer wins: an override of an answer that a rubric
+    example already grades replaces that example instead of averaging with it.
+    """
+    latest: dict[str, Example] = {}
+    for ex in (*_examples(part), *extra):
+        latest[ex.answer] = ex
+    return tuple(latest.values())
+
+
+def compile_part(
+    rubric: Rubric,
+    part: Part,
+    examples: tuple[Example, ...],
+    *,
+    index: int = 0,
+    filename: str = "<rubric>",
+    lines: Mapping[Loc, int] | None = None,
+) -> tuple[CompiledPart, list[Issue]]:
+    """Compile one part's checkers; errors come back as issues with their lines."""
+    lines = lines or {}
+    issues: list[Issue] = []
+    items = []
+    for ii, item in enumerate(part.items):
+        ctx = CompileContext(
+            part_id=part.id,
+            item_id=item.id,
+            item_points=float(item.points),
+            model_answer=normalize_text(part.model_answer),
+            definitions=rubric.definitions,
+            examples=examples,
+        )
+        try:
+            items.append(CompiledItem(item, compile_check(item.check, ctx)))
+        except SpecError as exc:
+            loc: Loc = ("parts", index, "items", ii, "check", *exc.loc)
+            issues.append(Issue(filename, line_of(dict(lines), loc), _dotted(loc), exc.reason))
+    return CompiledPart(part, items), issues
+
+
 def compile_rubric(
     rubric: Rubric,
     *,
@@ -84,40 +126,41 @@ def compile_rubric(
     """Compile every item's checker; collect every error with its line.
 
     ``extra_examples`` (part id -> graded answers, e.g. instructors' score
-    overrides) are added to the rubric's own examples as training data for
-    learned checkers. Without them the compiled form is cached on the rubric.
+    overrides) join the rubric's own examples as training data for learned
+    checkers. Without them the compiled form is cached on the rubric.
     """
     cached = rubric._compiled
     if cached is not None and not extra_examples:
         return cached
-    lines = dict(lines or {})
     issues: list[Issue] = []
     parts: dict[str, CompiledPart] = {}
     for pi, part in enumerate(rubric.parts):
-        examples = _examples(part) + tuple((extra_examples or {}).get(part.id, ()))
-        items = []
-        for ii, item in enumerate(part.items):
-            ctx = CompileContext(
-                part_id=part.id,
-                item_id=item.id,
-                item_points=float(item.points),
-                model_answer=normalize_text(part.model_answer),
-                definitions=rubric.definitions,
-                examples=examples,
-            )
-            base: Loc = ("parts", pi, "items", ii, "check")
-            try:
-                items.append(CompiledItem(item, compile_check(item.check, ctx)))
-            except SpecError as exc:
-                loc = (*base, *exc.loc)
-                issues.append(Issue(filename, line_of(lines, loc), _dotted(loc), exc.reason))
-        parts[part.id] = CompiledPart(part, items)
+        examples = training_examples(part, (extra_examples or {}).get(part.id, ()))
+        parts[part.id], part_issues = compile_part(rubric, part, examples, index=pi, filename=filename, lines=lines)
+        issues.extend(part_issues)
     if issues:
         raise RubricError(issues)
     compiled = CompiledRubric(rubric, parts)
     if not extra_examples:
         rubric._compiled = compiled
     return compiled
+
+
+def recompile_part(compiled: CompiledRubric, part_id: str, extra: Sequence[Example]) -> CompiledRubric:
+    """A new compiled rubric whose ``part_id`` learned from ``extra``; other parts are shared.
+
+    The old compiled rubric is left as it was, so results already handed out
+    stay reproducible. Costs one part's compile time.
+    """
+    rubric = compiled.rubric
+    index = next((i for i, p in enumerate(rubric.parts) if p.id == part_id), None)
+    if index is None:
+        raise KeyError(f"no part {part_id!r} in rubric {rubric.exam.id!r}")
+    part = rubric.parts[index]
+    cpart, issues = compile_part(rubric, part, training_examples(part, extra), index=index)
+    if issues:
+        raise RubricError(issues)
+    return CompiledRubric(rubric, {**compiled.parts, part_id: cpart})
 
 
 def grade(

@@ -1,4 +1,8 @@
-"""Checker kinds. Each module registers itself; see :mod:`grader.checkers.base`."""
+"""Checker kinds, one module each; see :mod:`grader.checkers.base`.
+
+A kind's module is imported the first time a rubric uses it, so grading a
+multiple-choice rubric never pays for scikit-learn or SymPy imports.
+"""
 
 from __future__ import annotations
 
@@ -15,15 +19,21 @@ KINDS = (
     "regex",
     "elements",
     "manual",
-    "combinators",
+    "any",
+    "all",
+    "not",
 )
-_loaded = False
+_MODULE = {"any": "combinators", "all": "combinators", "not": "combinators"}
+
+
+def load_kind(kind: str) -> bool:
+    """Import the module that registers ``kind``; False if there is no such kind."""
+    if kind not in KINDS:
+        return False
+    importlib.import_module(f"grader.checkers.{_MODULE.get(kind, kind)}")
+    return True
 
 
 def load_all() -> None:
-    global _loaded
-    if _loaded:
-        return
     for kind in KINDS:
-        importlib.import_module(f"grader.checkers.{kind}")
-    _loaded = True
+        load_kind(kind)

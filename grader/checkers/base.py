@@ -122,11 +122,12 @@ def compile_check(raw: Any, ctx: CompileContext, loc: tuple[str | int, ...] = ()
 
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
         raise SpecError("a check is a mapping with a 'type'", loc)
-    kinds = registry()
+    from grader.checkers import KINDS, load_kind
+
     kind = raw["type"]
-    if kind not in kinds:
-        raise SpecError(f"unknown check type {kind!r}; known: {', '.join(sorted(kinds))}", (*loc, "type"))
-    spec_cls, compiler = kinds[kind]
+    if not load_kind(kind):
+        raise SpecError(f"unknown check type {kind!r}; known: {', '.join(sorted(KINDS))}", (*loc, "type"))
+    spec_cls, compiler = _REGISTRY[kind]
     try:
         spec = spec_cls.model_validate(raw)
     except ValidationError as exc:

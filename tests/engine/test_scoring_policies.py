@@ -149,3 +149,49 @@ def test_same_answer_same_result(rubric):
 
 def test_a_list_of_ticked_options_is_read_as_text(rubric):
     assert grade(rubric, {"aon": ["b", "c"]}).parts["aon"].points == 2
+
+
+def test_an_override_replaces_the_rubric_example_for_the_same_answer():
+    from grader.checkers.base import Example
+    from grader.engine import training_examples
+
+    rubric = load_rubric_text(
+        yaml_text(
+            """
+            exam: {id: t, title: T}
+            parts:
+              - id: a
+                max: 1
+                items: [{id: k, points: 1, check: {type: regex, pattern: x}}]
+                examples: [{answer: "x", points: 1}, {answer: "y", points: 0}]
+            """
+        ),
+        "t.yaml",
+    )
+    examples = training_examples(rubric.parts[0], [Example("x", 0.0, 1.0), Example("z", 1.0, 1.0)])
+    assert {(e.answer, e.points) for e in examples} == {("x", 0.0), ("y", 0.0), ("z", 1.0)}
+
+
+def test_recompiling_one_part_shares_the_others(rubric):
+    from grader.engine import compile_rubric, recompile_part
+
+    compiled = compile_rubric(rubric)
+    again = recompile_part(compiled, "alt", [])
+    assert again.parts["alt"] is not compiled.parts["alt"]
+    assert again.parts["clamp"] is compiled.parts["clamp"]
+    with pytest.raises(KeyError):
+        recompile_part(compiled, "nope", [])
+
+
+def test_a_choice_rubric_does_not_import_the_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from grader import load_rubric_text; "
+        "load_rubric_text('exam: {id: t, title: T}\\nparts:\\n- id: a\\n  max: 1\\n  items: "
+        "[{id: k, points: 1, check: {type: choice, options: [a, b], correct: [a]}}]\\n'); "
+        "print(sorted(m for m in ('sklearn', 'sympy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
