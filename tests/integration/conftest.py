@@ -40,15 +40,22 @@ def _redis_error() -> str | None:
         return f"Redis at {REDIS_URL} is unreachable: {exc}"
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip on a developer machine without the services; CI (REQUIRE_SERVICES=1) must run these."""
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def real_services():
     from django.conf import settings
 
     if not settings.TEST_POSTGRES:
-        pytest.skip(f"the integration tests need PostgreSQL: {settings.TEST_POSTGRES_WHY_NOT}")
+        skip_or_fail(f"the integration tests need PostgreSQL: {settings.TEST_POSTGRES_WHY_NOT}")
     reason = _redis_error()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
 
 
 @pytest.fixture(scope="session")
