@@ -125,7 +125,7 @@ def compile_check(raw: Any, ctx: CompileContext, loc: tuple[str | int, ...] = ()
     from grader.checkers import KINDS, load_kind
 
     kind = raw["type"]
-    if not load_kind(kind):
+    if kind not in _REGISTRY and not load_kind(kind):
         raise SpecError(f"unknown check type {kind!r}; known: {', '.join(sorted(KINDS))}", (*loc, "type"))
     spec_cls, compiler = _REGISTRY[kind]
     try:

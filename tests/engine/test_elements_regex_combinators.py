@@ -68,3 +68,20 @@ def test_nested_spec_errors_name_their_path():
             }
         )
     assert exc.value.loc[:2] == ("of", 1)
+
+
+def test_a_kind_registered_at_run_time_compiles_and_stays_out_of_the_schema():
+    from typing import Literal
+
+    from grader.checkers.base import Match, SpecBase, register
+    from grader.schema import rubric_json_schema
+
+    class EchoSpec(SpecBase):
+        type: Literal["echo-test"]
+
+    @register("echo-test", EchoSpec)
+    def compile_echo(spec, ctx):
+        return lambda answer: Match.yes(answer)
+
+    assert checker({"type": "echo-test"})("hi").evidence == ("hi",)
+    assert "check_echo-test" not in rubric_json_schema()["$defs"]
