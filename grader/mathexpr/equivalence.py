@@ -29,6 +29,7 @@ D_RTOL, D_ATOL = 1e-9, 1e-12  # doubles: close enough to be worth confirming
 RELATIONS = {"=": ("eq", 1), "!=": ("ne", 1), "<": ("lt", 1), ">": ("lt", -1), "<=": ("le", 1), ">=": ("le", -1)}
 _H = HIGH.ctx
 FLOOR = _H.mpf(10) ** -40  # relative difference below which values are the same
+RESOLUTION = _H.mpf(10) ** -12  # a point confirms equality only if it resolves differences this small
 UNRELIABLE = _H.mpf(10) ** -20  # a 50/80-digit disagreement above this: the point says nothing
 
 Approx = tuple[Any, Any]  # (80-digit value, error estimate)
@@ -223,8 +224,19 @@ def _close(a: Any, b: Any) -> bool:
 
 
 def _precise_same(key: Values, ans: Values, k: int) -> bool | None:
+    """Equal at point k in high precision; None when the point cannot tell.
+
+    A point whose values are so large that the comparison's tolerance exceeds
+    RESOLUTION cannot confirm equality: exp(e^5) + 1 and exp(e^5) agree to 64
+    digits there. It can still prove a difference.
+    """
     a, b = key.precise(k), ans.precise(k)
-    return None if a is None or b is None else same(a, b)
+    if a is None or b is None:
+        return None
+    if not same(a, b):
+        return False
+    tolerance = 1000 * (a[1] + b[1]) + FLOOR * max(abs(a[0]), abs(b[0]))
+    return None if tolerance > RESOLUTION else True
 
 
 def _compare_values(key: Values, ans: Values, tol: Tolerance, constant: bool) -> Verdict:

@@ -189,3 +189,9 @@ def test_rewritten_expressions_are_never_called_different(a, b, c):
 @given(EXPRS, st.sampled_from(["1", "x", "1e-12", "0.001*y"]))
 def test_shifted_expressions_are_never_called_equal(a, shift):
     assert verdict(f"({a}) + {shift}", a) is not True
+
+
+def test_a_constant_lost_in_a_huge_value_is_never_called_equal():
+    # found by hypothesis: exp(e^5) is ~2.9e64, so +1 vanishes below 40 digits
+    assert verdict("exp(exp(2)*exp(3)) + 1", "exp(exp(2)*exp(3))") is not True
+    assert verdict("exp(x^2) + 1", "exp(x^2)") is False
