@@ -40,7 +40,7 @@ class _View:
     index: dict[str, tuple[int, ...]]
     filler: tuple[bool, ...]
     hangul_tokens: tuple[str, ...]
-    memo: dict = field(default_factory=dict, compare=False)  # word -> positions, per answer
+    memo: dict = field(default_factory=dict, compare=False)  # word key -> positions, per answer
 
 
 @lru_cache(maxsize=2048)
@@ -65,11 +65,12 @@ class _Word:
     hangul: bool
     forms: frozenset[str]
     typo: int
+    key: str  # what the word matches depends on this alone; a str hashes once, a dataclass on every lookup
 
     def positions(self, v: _View) -> frozenset[int]:
-        got = v.memo.get(self)
+        got = v.memo.get(self.key)
         if got is None:
-            got = v.memo[self] = frozenset(i for tok in self._tokens(v) for i in v.index[tok])
+            got = v.memo[self.key] = frozenset(i for tok in self._tokens(v) for i in v.index[tok])
         return got
 
     def _tokens(self, v: _View) -> list[str]:
@@ -103,7 +104,7 @@ def _word(raw: str, typo: bool) -> _Word:
     if not (hangul or prefix) and w.endswith("y"):
         forms.add(w[:-1] + "ies")
     budget = _typo_budget(w) if typo and not hangul else 0
-    return _Word(w, prefix, hangul, frozenset(forms), budget)
+    return _Word(w, prefix, hangul, frozenset(forms), budget, f"{budget}{'*' if prefix else ' '}{w}")
 
 
 @dataclass(frozen=True)
