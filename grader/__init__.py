@@ -8,7 +8,7 @@ Pure Python, deterministic, no web framework. The public API::
     result.to_dict()
 """
 
-from grader.engine import CompiledRubric, compile_rubric, grade
+from grader.engine import CompiledRubric, answer_text, compile_rubric, grade
 from grader.errors import AnswersError, Issue, RubricError
 from grader.result import PartResult, SubmissionResult
 from grader.rubric import Rubric, load_rubric, load_rubric_text
@@ -21,6 +21,7 @@ __all__ = [
     "Rubric",
     "RubricError",
     "SubmissionResult",
+    "answer_text",
     "compile_rubric",
     "grade",
     "load_rubric",

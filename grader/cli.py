@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.engine import compile_rubric, grade
+from grader.engine import answer_text, compile_rubric, grade
 from grader.errors import AnswersError, RubricError
 from grader.rubric import load_rubric
 
@@ -45,8 +45,10 @@ def read_submissions(path: str) -> list[dict[str, Any]]:
         if "answers" not in sub or not isinstance(sub["answers"], dict):
             raise AnswersError(f"{where}: 'answers' must be an object of part id -> text")
         for part_id, text in sub["answers"].items():
-            if text is not None and not isinstance(text, (str, int, float, list)):
-                raise AnswersError(f"{where}: answer to part {part_id!r} must be text")
+            try:
+                answer_text(text)
+            except TypeError:
+                raise AnswersError(f"{where}: answer to part {part_id!r} must be text") from None
     return subs
 
 

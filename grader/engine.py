@@ -170,13 +170,16 @@ def grade(
     compiled = rubric if isinstance(rubric, CompiledRubric) else compile_rubric(rubric)
     results: dict[str, PartResult] = {}
     for part_id, cpart in compiled.parts.items():
-        value = answers.get(part_id)
-        results[part_id] = cpart.grade(value if isinstance(value, str) else _as_text(value))
+        results[part_id] = cpart.grade(answer_text(answers.get(part_id)))
     unknown = tuple(k for k in answers if k not in compiled.parts)
     return SubmissionResult(id=submission_id, parts=results, unknown_parts=unknown)
 
 
-def _as_text(value: Any) -> str:
+def answer_text(value: Any) -> str:
+    """An answer as the engine reads it: numbers as written, lists of options joined by commas.
+
+    TypeError for anything else (objects), so callers can reject the input.
+    """
     if isinstance(value, str):
         return value
     if value is None:
@@ -186,5 +189,5 @@ def _as_text(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, list):
-        return ", ".join(_as_text(v) for v in value)
+        return ", ".join(answer_text(v) for v in value)
     raise TypeError(f"an answer must be text, got {type(value).__name__}")

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max
 
-from grader import CompiledRubric, Issue, Rubric, RubricError, compile_rubric, grade, load_rubric_text
+from grader import CompiledRubric, Issue, Rubric, RubricError, answer_text, compile_rubric, grade, load_rubric_text
 from grader.checkers.base import Example
 from grader.normalize import normalize_text
 from grader.result import SubmissionResult
@@ -133,19 +133,6 @@ class _CompiledCache:
 compiled_cache = _CompiledCache()
 
 
-def answer_text(value: Any) -> str:
-    """Answers as the engine reads them: numbers as written, lists of options joined by commas."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return ", ".join(answer_text(v) for v in value)
-
-
 # --- learning from overrides ----------------------------------------------------------------
 
 
@@ -240,6 +227,5 @@ def grade_with_version(
     watermark: Watermark = NO_OVERRIDES,
 ) -> SubmissionResult:
     entry = compiled_for(version_id, sha256, watermark)
-    texts = {part_id: answer_text(value) for part_id, value in answers.items()}
     with entry.lock:
-        return grade(entry.compiled, texts, submission_id=submission_id)
+        return grade(entry.compiled, answers, submission_id=submission_id)

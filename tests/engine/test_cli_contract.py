@@ -79,6 +79,7 @@ def test_grade_accepts_a_single_submission(rubric, tmp_path):
         ('{"id": "x"}', "'answers' must be an object"),
         ("[1, 2]", "expected an object"),
         ('{"id": "x", "answers": {"q1": {"a": 1}}}', "must be text"),
+        ('{"id": "x", "answers": {"q1": ["b", {"a": 1}]}}', "must be text"),
     ],
 )
 def test_invalid_answers_exit_2_with_reason(rubric, tmp_path, content, reason):
