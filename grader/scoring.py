@@ -15,6 +15,7 @@ the part ``needs_review``; the machine's points still stand as a proposal.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from grader.checkers.base import Match
@@ -27,13 +28,8 @@ BLANK_FEEDBACK = "No answer was given."
 
 def round_half(value: Fraction) -> Fraction:
     """Round to the nearest 0.5, ties toward zero (never give away a half point)."""
-    steps = value / STEP
-    floor = steps.numerator // steps.denominator
-    frac = steps - floor
-    rounded = floor + 1 if frac > Fraction(1, 2) else floor
-    if frac == Fraction(1, 2) and value < 0:
-        rounded = floor + 1
-    return Fraction(rounded) * STEP
+    steps = math.ceil(abs(value) / STEP - Fraction(1, 2))
+    return (STEP * steps) if value >= 0 else -(STEP * steps)
 
 
 def item_points(item: Item, match: Match) -> Fraction:

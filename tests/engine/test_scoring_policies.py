@@ -195,3 +195,25 @@ def test_a_choice_rubric_does_not_import_the_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "value, rounded",
+    [
+        ("0.2", "0"),
+        ("0.25", "0"),
+        ("0.3", "0.5"),
+        ("0.75", "0.5"),
+        ("0.8", "1"),
+        ("1", "1"),
+        ("-0.25", "0"),
+        ("-0.3", "-0.5"),
+        ("-0.75", "-0.5"),
+    ],
+)
+def test_round_half_goes_to_the_nearest_half_with_ties_toward_zero(value, rounded):
+    from fractions import Fraction
+
+    from grader.scoring import round_half
+
+    assert round_half(Fraction(value)) == Fraction(rounded)
