@@ -31,7 +31,6 @@ PART_IDS = (
 PROBLEM_CREDITS = {"1": 18, "2": 8, "3": 6, "4": 12, "5": 15, "6": 9, "7": 11, "8": 11}
 
 
-
 @pytest.fixture(scope="module")
 def rubric():
     return load_rubric(RUBRIC_PATH, compile=False)
