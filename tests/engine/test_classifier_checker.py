@@ -1,7 +1,5 @@
 """``classifier``: learned from graded examples, or from the model answer alone."""
 
-import time
-
 import pytest
 
 from grader.checkers.base import CompileContext, Example, compile_check
@@ -169,17 +167,3 @@ def test_prompt_is_used_when_the_engine_passes_it():
     c = _compile(model_answer=MB_MODEL, prompt="Why do we usually use small mini-batches in practice?")
     echo = c("We use small mini-batches in practice.")  # repeats the question
     assert not echo.matched
-
-
-def test_compile_and_scoring_speed():
-    examples = [(a, 1) for a in MB_FULL] * 2 + [(a, 0) for a in MB_ZERO] * 2  # 24 examples: refits the combiner
-    t0 = time.process_time()
-    c = compile_check({"type": "classifier"}, _ctx(MB_MODEL, examples[:20]))
-    compile_s = time.process_time() - t0
-    assert compile_s < 0.6  # target 200 ms per item; generous for loaded CI machines
-    answers = [normalize_text(f"the GPU memory is limited, case {i}") for i in range(1000)]
-    t0 = time.process_time()
-    for a in answers:
-        c(a)
-    per_s = len(answers) / (time.process_time() - t0)
-    assert per_s > 700  # target 2,000/s on one core

@@ -1,7 +1,5 @@
 """``concept``: phrases, wildcards, typos, Korean inside words, negation."""
 
-import time
-
 import pytest
 from helpers import checker
 
@@ -157,13 +155,3 @@ def test_seed_homework_p3_padding_answers():
     assert border("padding을 쓰는 이유는 이미지 가장자리에 대한 정보 손실을 줄이기 위해서이다").matched
     assert border("Padding keeps information at the borders").matched
     assert not border("padding은 계산을 빠르게 한다").matched
-
-
-def test_fast_on_short_answers():
-    c = checker(VANISHING)
-    answers = [f"sigmoid saturates so the gradient vanishes in layer {i}" for i in range(2000)]
-    t0 = time.process_time()
-    for a in answers:
-        c(a)
-    per_check = (time.process_time() - t0) / len(answers)
-    assert per_check < 0.5e-3  # target 0.1 ms; generous for loaded CI machines
