@@ -99,6 +99,7 @@ def compile_part(
     lines = lines or {}
     issues: list[Issue] = []
     items = []
+    shared: dict[str, Any] = {}
     for ii, item in enumerate(part.items):
         ctx = CompileContext(
             part_id=part.id,
@@ -107,6 +108,7 @@ def compile_part(
             model_answer=normalize_text(part.model_answer),
             definitions=rubric.definitions,
             examples=examples,
+            shared=shared,
         )
         try:
             items.append(CompiledItem(item, compile_check(item.check, ctx)))

@@ -77,6 +77,8 @@ class CompileContext:
     model_answer: str
     definitions: Mapping[str, Any]
     examples: tuple[Example, ...] = ()
+    # one per part, shared by its items' checkers (e.g. the concepts' word lexicon)
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 class Checker(Protocol):

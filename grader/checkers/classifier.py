@@ -24,7 +24,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from grader.checkers.base import Checker, CompileContext, Example, Match, SpecBase, SpecError, register
-from grader.checkers.concept import ConceptSpec, build_concept
+from grader.checkers.concept import ConceptSpec, build_concept, part_lexicon
+from grader.freetext.concepts import Lexicon
 from grader.freetext.scorer import MIN_EXAMPLES, PartScorer
 from grader.freetext.stuffing import stuffing_score
 
@@ -56,7 +57,7 @@ def training_targets(examples: tuple[Example, ...], item_id: str, item_points: f
     return out
 
 
-def _concepts(raw: list[dict[str, Any]]) -> list:
+def _concepts(raw: list[dict[str, Any]], lexicon: Lexicon) -> list:
     from pydantic import ValidationError
 
     out = []
@@ -69,7 +70,7 @@ def _concepts(raw: list[dict[str, Any]]) -> list:
             err = exc.errors()[0]
             raise SpecError(err["msg"].removeprefix("Value error, "), ("concepts", i, *err["loc"])) from None
         try:
-            out.append(build_concept(spec))
+            out.append(build_concept(spec, lexicon))
         except SpecError as exc:
             raise SpecError(exc.reason, ("concepts", i, *exc.loc)) from None
     return out
@@ -77,7 +78,7 @@ def _concepts(raw: list[dict[str, Any]]) -> list:
 
 @register("classifier", ClassifierSpec)
 def compile_classifier(spec: ClassifierSpec, ctx: CompileContext) -> Checker:
-    concepts = _concepts(spec.concepts)
+    concepts = _concepts(spec.concepts, part_lexicon(ctx))
     examples = training_targets(ctx.examples, ctx.item_id, ctx.item_points)
     soft = any(0.0 < t < 1.0 for _, t in examples)
     if ctx.model_answer:

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from grader.checkers.base import Checker, CompileContext, Match, SpecBase, SpecError, register
-from grader.freetext.concepts import Concept
+from grader.freetext.concepts import Concept, Lexicon
 
 
 class ConceptSpec(SpecBase):
@@ -33,7 +33,14 @@ class ConceptSpec(SpecBase):
         return self
 
 
-def build_concept(spec: ConceptSpec) -> Concept:
+def part_lexicon(ctx: CompileContext) -> Lexicon:
+    """The word lexicon the concepts of one part share: an answer is matched once for all."""
+    lexicon = ctx.shared.setdefault("concept-lexicon", Lexicon())
+    assert isinstance(lexicon, Lexicon)
+    return lexicon
+
+
+def build_concept(spec: ConceptSpec, lexicon: Lexicon | None = None) -> Concept:
     """The compiled matcher; a phrase with no word in it (``"*"``) is a rubric error."""
     for i, s in enumerate(spec.synonyms):
         if s.strip() and not Concept.build([s]).synonyms:
@@ -44,12 +51,14 @@ def build_concept(spec: ConceptSpec) -> Concept:
         for i, s in enumerate(group):
             if not Concept.build([s]).synonyms:
                 raise SpecError(f"{s!r} has no word to match", ("all", gi, i))
-    return Concept.build(spec.synonyms, spec.all, negation=spec.negation, typo=spec.typo, min_hits=spec.min_hits)
+    return Concept.build(
+        spec.synonyms, spec.all, negation=spec.negation, typo=spec.typo, min_hits=spec.min_hits, lexicon=lexicon
+    )
 
 
 @register("concept", ConceptSpec)
 def compile_concept(spec: ConceptSpec, ctx: CompileContext) -> Checker:
-    concept = build_concept(spec)
+    concept = build_concept(spec, part_lexicon(ctx))
 
     def check(answer: str) -> Match:
         hit = concept.find(answer)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -28,6 +29,7 @@ from grader.freetext.negation import is_cue, negated_mask
 from grader.freetext.text import Token, is_stop, particle_flags, tokenize
 
 MAX_GAP = 2
+_NOWHERE: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ class _View:
     index: dict[str, tuple[int, ...]]
     filler: tuple[bool, ...]
     hangul_tokens: tuple[str, ...]
-    memo: dict = field(default_factory=dict, compare=False)  # word key -> positions, per answer
+    distinct: tuple[str, ...]  # the index's keys, in order, for one-call typo matrices
+    memo: dict = field(default_factory=dict, compare=False)  # lexicon -> its words' positions, per answer
 
 
 @lru_cache(maxsize=2048)
@@ -51,7 +54,7 @@ def view(text: str) -> _View:
         index.setdefault(t.text, []).append(i)
     filler = tuple(is_stop(t.text) or p for t, p in zip(toks, particle_flags(toks), strict=True))
     hangul = tuple(k for k in index if toks[index[k][0]].hangul)
-    return _View(text, toks, negated_mask(text), {k: tuple(v) for k, v in index.items()}, filler, hangul)
+    return _View(text, toks, negated_mask(text), {k: tuple(v) for k, v in index.items()}, filler, hangul, tuple(index))
 
 
 def _typo_budget(word: str) -> int:
@@ -66,34 +69,6 @@ class _Word:
     forms: frozenset[str]
     typo: int
     key: str  # what the word matches depends on this alone; a str hashes once, a dataclass on every lookup
-
-    def positions(self, v: _View) -> frozenset[int]:
-        got = v.memo.get(self.key)
-        if got is None:
-            got = v.memo[self.key] = frozenset(i for tok in self._tokens(v) for i in v.index[tok])
-        return got
-
-    def _tokens(self, v: _View) -> list[str]:
-        """The distinct answer tokens this word matches."""
-        if self.hangul:
-            return [t for t in v.hangul_tokens if self.text in t]
-        if self.prefix:
-            n = len(self.text)
-            return [
-                t
-                for t in v.index
-                if t.startswith(self.text)
-                or (self.typo and len(t) >= n and Levenshtein.distance(t[:n], self.text) <= self.typo)
-            ]
-        out = [f for f in self.forms if f in v.index]
-        if self.typo:
-            out += [
-                t
-                for t, _, _ in process.extract(
-                    self.text, v.index.keys(), scorer=Levenshtein.distance, score_cutoff=self.typo, limit=None
-                )
-            ]
-        return out
 
 
 def _word(raw: str, typo: bool) -> _Word:
@@ -112,16 +87,20 @@ class Phrase:
     source: str
     words: tuple[_Word, ...]
     negative: bool  # the phrase itself contains a negation cue
+    first: str = field(init=False, repr=False, compare=False)  # the first word's key ("" if none)
 
-    def find(self, v: _View, negation: bool) -> tuple[list[tuple[int, int]], bool]:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "first", self.words[0].key if self.words else "")
+
+    def find(self, v: _View, negation: bool, where: dict[str, frozenset[int]]) -> tuple[list[tuple[int, int]], bool]:
         """Spans (first token, last token) where the phrase occurs un-negated, and
-        whether it occurs only negated."""
+        whether it occurs only negated. ``where``: word key -> token positions."""
         if not self.words:
             return [], False
         hits = []
-        first = self.words[0].positions(v)
+        first = where.get(self.words[0].key)
         if first:
-            later = [w.positions(v) for w in self.words[1:]]
+            later = [where.get(w.key, _NOWHERE) for w in self.words[1:]]
             for p0 in sorted(first):
                 end = self._extend(p0, later, v)
                 if end is not None:
@@ -185,6 +164,100 @@ def compile_phrase(source: str, typo: bool = True) -> Phrase:
     return Phrase(source, words, negative)
 
 
+class Lexicon:
+    """The words of one or more concepts, matched against an answer's tokens in one pass.
+
+    Word by word, each typo-tolerant word would scan the answer's tokens on
+    its own (a rapidfuzz call per word per answer was most of a free-text
+    rubric's grading time). Here exact forms are one dict lookup per answer
+    token, and typo distances one rapidfuzz matrix (tokens x words) per word
+    length class; only Hangul substring rules go word by word. The concepts of
+    one rubric part share a lexicon (the engine passes it), so an answer is
+    matched once for all of them.
+    """
+
+    def __init__(self) -> None:
+        self._words: dict[str, _Word] = {}
+        self._tables: _Tables | None = None
+
+    def add(self, words: Iterable[_Word]) -> None:
+        for w in words:
+            if w.key not in self._words:
+                self._words[w.key] = w
+                self._tables = None  # rebuilt on next use; answers' memos are keyed by the tables
+
+    def positions(self, v: _View) -> dict[str, frozenset[int]]:
+        """Word key -> the answer's token positions, for the words that occur (memoized per answer)."""
+        tables = self._tables
+        if tables is None:
+            tables = self._tables = _Tables(self._words.values())
+        got = v.memo.get(tables)
+        if got is None:
+            got = v.memo[tables] = tables.resolve(v)
+        return got
+
+
+class _Tables:
+    def __init__(self, words: Iterable[_Word]):
+        unique = list(words)
+        latin = [w for w in unique if not w.hangul]
+        self.hangul = tuple(w for w in unique if w.hangul)
+        # whole words: exact forms, plus typo distance to the word itself
+        self.forms: dict[str, list[str]] = {}
+        for w in latin:
+            if not w.prefix:
+                for f in w.forms:
+                    self.forms.setdefault(f, []).append(w.key)
+        self.typo = _Batch([w for w in latin if w.typo and not w.prefix])
+        # prefixes, by length: the token's first n letters equal the word, or are within its typo budget
+        by_len: dict[int, list[_Word]] = {}
+        for w in latin:
+            if w.prefix:
+                by_len.setdefault(len(w.text), []).append(w)
+        self.prefixes = tuple(
+            (n, {w.text: [x.key for x in ws if x.text == w.text] for w in ws}, _Batch([w for w in ws if w.typo]))
+            for n, ws in sorted(by_len.items())
+        )
+
+    def resolve(self, v: _View) -> dict[str, frozenset[int]]:
+        found: dict[str, set[str]] = {}
+        tokens = v.distinct
+        for tok in tokens:
+            for key in self.forms.get(tok, ()):
+                found.setdefault(key, set()).add(tok)
+        self.typo.match(tokens, tokens, found)
+        for n, exact, typo in self.prefixes:
+            long = [t for t in tokens if len(t) >= n]
+            heads = [t[:n] for t in long]
+            for tok, head in zip(long, heads, strict=True):
+                for key in exact.get(head, ()):
+                    found.setdefault(key, set()).add(tok)
+            typo.match(heads, long, found)
+        for w in self.hangul:
+            for tok in v.hangul_tokens:
+                if w.text in tok:
+                    found.setdefault(w.key, set()).add(tok)
+        index = v.index
+        return {key: frozenset(i for tok in toks for i in index[tok]) for key, toks in found.items()}
+
+
+class _Batch:
+    """Typo-tolerant words compared with many strings in one rapidfuzz call."""
+
+    def __init__(self, words: Sequence[_Word]):
+        self.texts = [w.text for w in words]
+        self.keys = [w.key for w in words]
+        self.budget = np.array([w.typo for w in words], dtype=np.int32)
+
+    def match(self, probes: Sequence[str], tokens: Sequence[str], found: dict[str, set[str]]) -> None:
+        """Add ``tokens[i]`` to each word within its budget of ``probes[i]``."""
+        if not self.texts or not probes:
+            return
+        dist = process.cdist(probes, self.texts, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32)
+        for i, j in zip(*np.nonzero(dist <= self.budget), strict=True):
+            found.setdefault(self.keys[j], set()).add(tokens[i])
+
+
 @dataclass(frozen=True)
 class ConceptHit:
     matched: bool
@@ -201,6 +274,18 @@ class Concept:
     all_: tuple[tuple[Phrase, ...], ...] = ()
     negation: bool = True
     min_hits: int = 1
+    lexicon: Lexicon | None = field(default=None, repr=False, compare=False)  # shared within a part
+
+    def __post_init__(self) -> None:
+        if self.lexicon is None:
+            object.__setattr__(self, "lexicon", Lexicon())
+        phrases = self.synonyms + tuple(p for g in self.all_ for p in g)
+        self._lexicon.add(w for p in phrases for w in p.words)
+
+    @property
+    def _lexicon(self) -> Lexicon:
+        assert self.lexicon is not None  # set in __post_init__
+        return self.lexicon
 
     @staticmethod
     def build(
@@ -210,18 +295,22 @@ class Concept:
         negation: bool = True,
         typo: bool = True,
         min_hits: int = 1,
+        lexicon: Lexicon | None = None,
     ) -> Concept:
         syn = tuple(p for p in (compile_phrase(s, typo) for s in synonyms) if p.words)
         groups = tuple(tuple(p for p in (compile_phrase(s, typo) for s in g) if p.words) for g in all_)
-        return Concept(syn, tuple(g for g in groups if g), negation, min_hits)
+        return Concept(syn, tuple(g for g in groups if g), negation, min_hits, lexicon)
 
     def find(self, text: str) -> ConceptHit:
         v = view(text)
+        where = self._lexicon.positions(v)
         evidence: list[str] = []
         negated: list[str] = []
         count = 0
         for ph in self.synonyms:
-            spans, only_negated = ph.find(v, self.negation)
+            if ph.first not in where:  # cheap reject: most phrases' first word is absent
+                continue
+            spans, only_negated = ph.find(v, self.negation, where)
             if spans:
                 count += 1
                 evidence.extend(ph.span_text(v, a, b) for a, b in spans)
@@ -231,7 +320,9 @@ class Concept:
         for group in self.all_:
             group_hit = False
             for ph in group:
-                spans, _ = ph.find(v, self.negation)
+                if ph.first not in where:
+                    continue
+                spans, _ = ph.find(v, self.negation, where)
                 if spans:
                     group_hit = True
                     evidence.extend(ph.span_text(v, a, b) for a, b in spans)

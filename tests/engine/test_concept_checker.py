@@ -155,3 +155,55 @@ def test_seed_homework_p3_padding_answers():
     assert border("padding을 쓰는 이유는 이미지 가장자리에 대한 정보 손실을 줄이기 위해서이다").matched
     assert border("Padding keeps information at the borders").matched
     assert not border("padding은 계산을 빠르게 한다").matched
+
+
+def test_concepts_of_a_part_share_one_lexicon_and_match_as_alone():
+    """The engine passes one word lexicon to all concepts of a part (an answer's
+    words are matched once); each concept must still see only its own words."""
+    from grader.freetext.concepts import Concept, Lexicon
+
+    shared = Lexicon()
+    specs = [
+        (["vanishing gradient", "gradient vanish*"], []),
+        (["momentum", "모멘텀"], []),
+        ([], [["batch", "mini-batch"], ["normaliz*", "정규화"]]),
+    ]
+    together = [Concept.build(s, a, lexicon=shared) for s, a in specs]
+    alone = [Concept.build(s, a) for s, a in specs]
+    answers = [
+        "the vanishng gradients and momentum",
+        "모멘텀을 쓴다; batch normalisation",
+        "we do not use momentum",
+        "batch 정규화",
+        "nothing relevant",
+        "",
+    ]
+    for answer in answers:
+        for a, b in zip(together, alone, strict=True):
+            assert a.find(answer) == b.find(answer), answer
+
+
+def test_lexicon_grows_after_use():
+    """Words added after an answer was matched are matched too (the memo is per word set)."""
+    from grader.freetext.concepts import Concept, Lexicon
+
+    shared = Lexicon()
+    first = Concept.build(["dropout"], lexicon=shared)
+    assert first.find("dropout and momentum").matched
+    second = Concept.build(["momentum"], lexicon=shared)
+    assert second.find("dropout and momentum").matched
+    assert not second.find("dropout only").matched
+
+
+def test_typo_budget_per_word_in_one_matrix():
+    """Words of different lengths share one typo matrix but keep their own budgets."""
+    from grader.freetext.concepts import Concept, Lexicon
+
+    shared = Lexicon()
+    short = Concept.build(["relu"], lexicon=shared)  # 4 letters: no typo allowed
+    mid = Concept.build(["sigmoid"], lexicon=shared)  # 7 letters: 1 edit
+    long = Concept.build(["regularization"], lexicon=shared)  # 9+: 2 edits
+    text = "rellu sigmoyd regularizaton regulrizaton sigmoydd"
+    assert not short.find(text).matched
+    assert mid.find(text).evidence == ("sigmoyd",)
+    assert set(long.find(text).evidence) == {"regularizaton", "regulrizaton"}
