@@ -41,7 +41,7 @@ from grader.freetext.examples import EX_FEATURES
 from grader.freetext.features import FEATURES, Reference, features
 from grader.freetext.linear import LinearModel
 from grader.freetext.scorer import PartScorer, Priors
-from grader.freetext.training import example_features_by_question, fit_calibrated
+from grader.freetext.training import UQ_L2, example_features_by_question, fit_calibrated
 from grader.normalize import normalize_text
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "asag"
@@ -126,7 +126,7 @@ class Fitted:
     def __init__(self, train: Rows):
         t0 = time.process_time()
         X = _reference_features(train)
-        self.uq, held_uq = fit_calibrated(X, train.targets, train.questions, FEATURES)
+        self.uq, held_uq = fit_calibrated(X, train.targets, train.questions, FEATURES, l2=UQ_L2)
         # IDF per question, from its own examples, as the classifier does without a rubric-wide DocFreq
         # (a train-only validation showed no gain from a split-wide one: +.013 / -.009 / -.007 macro-F1)
         EX = example_features_by_question(train.answers, train.targets, train.questions)
@@ -274,7 +274,7 @@ def emit_prior(data: Path, path: Path, names: list[str]) -> None:
         y.append(train.targets)
         g += [f"{name}:{q}" for q in train.questions]
     Xa, EXa, ya = np.vstack(X), np.vstack(EX), np.concatenate(y)
-    uq, _ = fit_calibrated(Xa, ya, g, FEATURES)
+    uq, _ = fit_calibrated(Xa, ya, g, FEATURES, l2=UQ_L2)
     ua, _ = fit_calibrated(np.hstack([Xa, EXa]), ya, g, FEATURES + EX_FEATURES)
     path.write_text(_prior_source(uq, ua, names), encoding="utf-8")
     print(f"wrote {path}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,9 +29,7 @@ from grader.freetext.text import char_ngrams, content_stems, is_stop, stem, toke
 FEATURES = (
     "cos_char",  # char 3-5-gram cosine to the best reference
     "cos_char_q",  # ... to the prompt (answers that restate the question)
-    "cos_word",  # content-stem cosine
-    "recall",  # share of the reference's content stems found in the answer
-    "recall_new",  # ... of the reference's stems the prompt does not contain
+    "recall_new",  # share of the reference's new content stems (not in the prompt) found in the answer
     "precision",  # share of the answer's stems found in the reference
     "precision_new",  # ... among the answer's stems that are not in the prompt
     "q_only",  # share of the answer's stems that only echo the prompt
@@ -45,7 +42,6 @@ FEATURES = (
     "neg_mismatch",  # exactly one of answer / reference negates
     "recall_negated",  # reference stems the answer has only inside a negation
     "dont_know",  # "I don't know", "no idea", "모르겠"
-    "cos_content",  # char n-gram cosine over content words only
     "lcs",  # longest common subsequence of stems / reference stems
     "keys",  # share of the reference's numbers and option letters in the answer (1 if none)
     "has_keys",  # the reference names numbers or option letters
@@ -80,13 +76,10 @@ _OPPOSITE = _opposites()
 @dataclass(frozen=True)
 class _Ref:
     grams: _Vec  # char n-gram vector
-    content_grams: _Vec
     seq: tuple[str, ...]  # content stems in order
     stems: frozenset[str]
     new: frozenset[str]  # stems not in the prompt
     bigrams: frozenset[tuple[str, str]]
-    words: Counter[str]
-    word_norm: float
     negates: bool
     keys: frozenset[str]
     text: str
@@ -138,16 +131,12 @@ class Reference:
 
     def _ref(self, text: str) -> _Ref:
         seq = content_stems(text)
-        words = Counter(seq)
         return _Ref(
             grams=_Vec(char_ngrams(text)),
-            content_grams=_Vec(char_ngrams(text, content_only=True)),
             seq=seq,
             stems=frozenset(seq),
             new=frozenset(seq) - self.prompt_stems,
             bigrams=_bigrams(seq),
-            words=words,
-            word_norm=math.sqrt(sum(c * c for c in words.values())) or 1.0,
             negates=count_cues(text) > 0,
             keys=frozenset(k.casefold() for k in _KEYS_REF.findall(text)),
             text=text.casefold(),
@@ -164,9 +153,6 @@ class _Answer:
     seq: tuple[str, ...]
     stems: frozenset[str]
     grams: _Vec
-    content_grams: _Vec
-    words: Counter[str]
-    word_norm: float
     bigrams: frozenset[tuple[str, str]]
     negated_only: frozenset[str]  # stems the answer has only inside a negation
     cues: int
@@ -177,7 +163,6 @@ class _Answer:
 def _answer(answer: str) -> _Answer:
     toks = tokenize(answer)
     seq = content_stems(answer)
-    words = Counter(seq)
     mask = negated_mask(answer)
     neg = {stem(t.text) for t, m in zip(toks, mask, strict=True) if m and not is_stop(t.text)}
     plain = {stem(t.text) for t, m in zip(toks, mask, strict=True) if not m and not is_stop(t.text)}
@@ -187,9 +172,6 @@ def _answer(answer: str) -> _Answer:
         seq=seq,
         stems=frozenset(seq),
         grams=_Vec(char_ngrams(answer)),
-        content_grams=_Vec(char_ngrams(answer, content_only=True)),
-        words=words,
-        word_norm=math.sqrt(sum(c * c for c in words.values())) or 1.0,
         bigrams=_bigrams(seq),
         negated_only=frozenset(neg - plain),
         cues=count_cues(answer),
@@ -211,14 +193,11 @@ def _per_ref(r: _Ref, a: _Answer) -> tuple[float, ...]:
     opposite = sum(1 for s in r.stems if s not in a.stems and (_OPPOSITE.get(s, frozenset()) & (a.stems - r.stems)))
     return (
         a.grams.cos(r.grams),
-        sum(c * r.words.get(w, 0) for w, c in a.words.items()) / (a.word_norm * r.word_norm),
-        recall,
         len(found & r.new) / len(r.new) if r.new else recall,
         len(a.stems & r.stems) / len(a.stems) if a.stems else 0.0,
         len(r.bigrams & a.bigrams) / len(r.bigrams) if r.bigrams else 0.0,
         fuzz.token_set_ratio(a.text, r.text) / 100.0 if a.seq else 0.0,
         len(r.stems & a.negated_only) / n_ref if n_ref and not r.negates else 0.0,
-        a.content_grams.cos(r.content_grams),
         LCSseq.similarity(a.seq, r.seq) / len(r.seq) if r.seq else 0.0,
         len(r.keys & a.keys) / len(r.keys) if r.keys else 1.0,
         -float(min(opposite, 2)),  # maximized below: the reference with the fewest flips
@@ -239,22 +218,19 @@ def features(answer: str, ref: Reference) -> list[float]:
         a.grams.cos(ref.prompt_grams),
         best[1],
         best[2],
-        best[3],
-        best[4],
         _share(stems - ref.prompt_stems, ref.all_stems),
         len((stems & ref.prompt_stems) - ref.all_stems) / len(stems) if stems else 0.0,
         len(stems - ref.all_stems - ref.prompt_stems) / len(stems) if stems else 1.0,
-        best[5],
-        best[6],
+        best[3],
+        best[4],
         math.log1p(n_ans),
         math.log((1 + n_ans) / (1 + len(r0.seq))),
         float(min(a.cues, 3)),
         float((a.cues > 0) != r0.negates),
-        best[7],
+        best[5],
         1.0 if (not a.n_tokens or _DONT_KNOW.search(answer)) else 0.0,
-        best[8],
-        best[9],
-        best[10],
+        best[6],
+        best[7],
         float(bool(r0.keys)),
-        -best[11],
+        -best[8],
     ]
