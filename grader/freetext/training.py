@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from grader.freetext.examples import DocFreq, oof_features
+from grader.freetext.examples import EX_FEATURES, DocFreq, oof_features
 from grader.freetext.linear import LinearModel, fit_logistic, fit_platt
 
 FOLDS = 5
@@ -51,10 +51,55 @@ def example_features_by_question(
     answers: Sequence[str], targets: Sequence[float], groups: Sequence[str], docfreq: DocFreq | None = None
 ) -> np.ndarray:
     """Held-out example features for every training answer, question by question."""
-    out = np.zeros((len(answers), 5))
+    out = np.zeros((len(answers), len(EX_FEATURES)))
     by_q: dict[str, list[int]] = {}
     for i, q in enumerate(groups):
         by_q.setdefault(q, []).append(i)
     for idx in by_q.values():
         out[idx] = oof_features([answers[i] for i in idx], [targets[i] for i in idx], docfreq=docfreq)
+    return out
+
+
+def refit_heldout(
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: Sequence[str],
+    names: Sequence[str],
+    *,
+    refit_min: int,
+    refit_l2: float,
+    l2: float = 1.0,
+    folds: int = FOLDS,
+) -> np.ndarray:
+    """Held-out probabilities as the unseen-answers scorer makes them: the
+    combiner fitted without the answer's question (calibrated as in
+    :func:`fit_calibrated`), and for a question with ``refit_min`` or more
+    answers, refitted on the question's other answers pulled toward it
+    (K-fold within the question). Decision thresholds chosen on these match
+    what a part with many graded examples outputs, not what the bare prior does."""
+    X = np.asarray(X, float)
+    y = np.asarray(y, float)
+    held = np.zeros(len(y))
+    models = {}
+    for k, idx in enumerate(question_folds(groups)):
+        keep = np.setdiff1d(np.arange(len(y)), idx)
+        models[k] = fit_logistic(X[keep], y[keep], names, l2=l2)
+        held[idx] = models[k].logits(X[idx])
+    a, b = fit_platt(held, y)
+    out = 1.0 / (1.0 + np.exp(-(a * held + b)))
+    for k, idx in enumerate(question_folds(groups)):
+        prior = models[k].scaled(a, b)
+        by_q: dict[str, list[int]] = {}
+        for i in idx:
+            by_q.setdefault(groups[i], []).append(i)
+        for rows in by_q.values():
+            rows = np.asarray(rows)
+            if len(rows) < refit_min:
+                continue
+            order = np.random.default_rng(0).permutation(rows)
+            for f in range(folds):
+                test = order[f::folds]
+                train = np.setdiff1d(rows, test)
+                m = fit_logistic(X[train], y[train], names, prior=prior, l2=refit_l2)
+                out[test] = m.predict(X[test])
     return out
