@@ -4,7 +4,9 @@ From an item's graded examples (answer, target in [0, 1]) this builds a
 character n-gram space (TF-IDF over the examples), and turns a new answer
 into a few question-independent numbers: how close it is to the best
 credited and to the best failed example, a similarity-weighted vote of its
-nearest examples, and the (clipped) logit of a per-item n-gram logistic model.
+nearest examples, the (clipped) logit of a per-item n-gram logistic model and
+a per-item ridge regression's predicted score (scikit-learn, fitted on the
+examples' coordinates in their own span: ~100 numbers, not ~20,000 n-grams).
 Because these numbers mean the same on every question, one combiner (the
 "unseen answers" prior) weighs them for all items.
 """
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix
+from sklearn.linear_model import LogisticRegression, Ridge
+from threadpoolctl import threadpool_limits
 
 from grader.freetext.text import char_ngrams
 
@@ -127,16 +131,28 @@ class ExampleModel:
         self._c = float(self.targets.mean()) if n else 0.5
         binary = self.targets >= 0.5
         if n:
-            basis, phi = _kernel_basis((E @ E.T).toarray())
-            # ridge on the score itself keeps what partial credit says (the logistic sees 0.5 as a coin)
-            center = phi.mean(0)
-            pc = phi - center
-            w = np.linalg.solve(pc.T @ pc + RIDGE_L2 * np.eye(phi.shape[1]), pc.T @ (self.targets - self._c))
-            self._beta = basis @ w
-            self._c -= float(center @ w)
-            if binary.any() and not binary.all():
-                w, self._b = _soft_logistic(phi, self.targets, 1.0 / LR_C)
-                self._alpha = basis @ w
+            # Small dense algebra: BLAS threads only contend (5x slower on a busy 2-core host).
+            with threadpool_limits(limits=1, user_api="blas"):
+                self._fit((E @ E.T).toarray(), binary)
+
+    def _fit(self, gram: np.ndarray, binary: np.ndarray) -> None:
+        """Both per-item models, by scikit-learn, on the examples' coordinates in their own span."""
+        n = len(self.targets)
+        basis, phi = _kernel_basis(gram)
+        # ridge on the score itself keeps what partial credit says (the logistic sees 0.5 as a coin)
+        ridge = Ridge(alpha=RIDGE_L2).fit(phi, self.targets)
+        self._beta = basis @ ridge.coef_
+        self._c = float(ridge.intercept_)
+        if binary.any() and not binary.all():
+            # soft targets: each example twice, weighted by its credit and by its lack of it
+            lr = LogisticRegression(C=LR_C, max_iter=1000, tol=1e-6)
+            lr.fit(
+                np.vstack([phi, phi]),
+                np.r_[np.ones(n), np.zeros(n)],
+                sample_weight=np.r_[self.targets, 1.0 - self.targets] + 1e-6,
+            )
+            self._alpha = basis @ lr.coef_[0]
+            self._b = float(lr.intercept_[0])
 
     def similarities(self, answer: str) -> np.ndarray:
         idx, val = self.space.vector(answer)
@@ -163,39 +179,6 @@ def _kernel_basis(K: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lam, U = lam[keep], U[:, keep]
     root = np.sqrt(lam)
     return U / root, U * root
-
-
-def _soft_logistic(phi: np.ndarray, t: np.ndarray, l2: float, iters: int = 50) -> tuple[np.ndarray, float]:
-    """Soft-target logistic regression, sum(log(1 + e^z) - t z) + l2/2 |w|^2 with
-    z = phi w + b (intercept not penalized), by damped Newton steps."""
-    n, r = phi.shape
-    A = np.hstack([phi, np.ones((n, 1))])
-    reg = np.r_[np.full(r, l2), 1e-8]
-    theta = np.zeros(r + 1)
-
-    def loss(th: np.ndarray) -> float:
-        z = A @ th
-        return float(np.sum(np.logaddexp(0.0, z) - t * z) + 0.5 * (reg * th) @ th)
-
-    f = loss(theta)
-    for _ in range(iters):
-        z = A @ theta
-        p = 1.0 / (1.0 + np.exp(-z))
-        g = A.T @ (p - t) + reg * theta
-        H = (A * (p * (1 - p))[:, None]).T @ A + np.diag(reg)
-        step = np.linalg.solve(H, g)
-        s = 1.0
-        while s > 1e-4:
-            new = loss(theta - s * step)
-            if new <= f:
-                break
-            s *= 0.5
-        theta = theta - s * step
-        if f - new < 1e-10 * max(1.0, abs(f)):
-            f = new
-            break
-        f = new
-    return theta[:r], float(theta[r])
 
 
 def _features(

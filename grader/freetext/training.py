@@ -92,8 +92,8 @@ def refit_heldout(
         by_q: dict[str, list[int]] = {}
         for i in idx:
             by_q.setdefault(groups[i], []).append(i)
-        for rows in by_q.values():
-            rows = np.asarray(rows)
+        for members in by_q.values():
+            rows = np.asarray(members)
             if len(rows) < refit_min:
                 continue
             order = np.random.default_rng(0).permutation(rows)
