@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -51,6 +52,15 @@ def test_a_csv_upload_shows_batch_progress_until_graded_then_results_and_export(
     page.locator("#bulk-message a").click()
     expect(page.locator("#batch-progress .batch")).to_have_attribute("data-finished", "true")
     page.go_back()
+
+    # A regrade is followed the same way (the API answers the batch itself, not {batch, size}).
+    page.get_by_role("button", name="Regrade with the current rubric").click()
+    expect(page.locator("#regrade-message")).to_contain_text("Regrade queued as batch")
+    expect(page.locator("#regrade-message a")).to_have_attribute("href", re.compile(r"/batches/[0-9a-f-]{36}/"))
+    regrade = page.locator("#regrade-progress .batch")
+    expect(regrade).to_have_attribute("data-finished", "true")
+    # the rubric did not change since the upload, so nothing is due for regrading
+    expect(page.locator("#regrade-progress")).to_contain_text("Done: 0 graded.")
 
     page.goto("/instructor/assignments/quiz/results/")
     rows = page.locator("#results-table tbody tr[data-submission]")

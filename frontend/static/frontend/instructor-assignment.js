@@ -102,12 +102,8 @@ $("#bulk-form").addEventListener("submit", async (event) => {
       body: file,
       contentType: type,
     });
-    const batchId = data.batch || data.batch_id || data.id;
-    say(box, h("span", {}, `Accepted ${data.size ?? data.accepted ?? ""} submissions as batch `, batchLink(batchId), "."), "ok");
-    const status = h("div", { role: "status", "aria-live": "polite" });
-    const bar = h("div");
-    progress.append(bar, status);
-    await trackBatch(bar, status, batchId, slug);
+    say(box, h("span", {}, `Accepted ${data.size} submissions as batch `, batchLink(data.batch), "."), "ok");
+    await follow(progress, data.batch);
   } catch (err) {
     showError(box, err);
   } finally {
@@ -115,18 +111,23 @@ $("#bulk-form").addEventListener("submit", async (event) => {
   }
 });
 
+/** A progress bar and a live status line for one batch, followed until it finishes.
+ * (The bulk upload answers {batch, size, ...}; the regrade answers the batch itself.) */
+async function follow(progress, batchId) {
+  const status = h("div", { role: "status", "aria-live": "polite" });
+  const bar = h("div");
+  progress.append(bar, status);
+  await trackBatch(bar, status, batchId, slug);
+}
+
 $("#regrade").addEventListener("click", async () => {
   const box = $("#regrade-message");
   const progress = clear($("#regrade-progress"));
   say(box, "Queuing the regrade…");
   try {
     const { data } = await apiWithStatus(endpoints.regrade(slug), { method: "POST", json: {} });
-    const batchId = data.batch || data.batch_id || data.id;
-    say(box, h("span", {}, "Regrade queued as batch ", batchLink(batchId), "."), "ok");
-    const status = h("div", { role: "status", "aria-live": "polite" });
-    const bar = h("div");
-    progress.append(bar, status);
-    await trackBatch(bar, status, batchId, slug);
+    say(box, h("span", {}, "Regrade queued as batch ", batchLink(data.id), "."), "ok");
+    await follow(progress, data.id);
   } catch (err) {
     showError(box, err);
   }
