@@ -18,6 +18,16 @@ from server.grading.models import PartStatus, RetrainStatus, Role, Status
 RUBRIC_MAX_CHARS = 2_000_000
 
 
+class PointsField(serializers.FloatField):
+    """Read-only points (a Decimal on the model) as JSON: an int when whole, else a float."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Decimal) -> int | float | None:
+        return formats.points_json(value)
+
+
 # --- input ---------------------------------------------------------------------------
 
 
@@ -179,14 +189,10 @@ class RubricVersionOut(serializers.Serializer):
     sha256 = serializers.CharField()
     exam_id = serializers.CharField()
     title = serializers.CharField()
-    max = serializers.SerializerMethodField()
+    max = PointsField(source="max_points")
     parts = serializers.ListField(child=serializers.DictField())
     uploaded_by = serializers.CharField(source="uploaded_by.username")
     uploaded_at = serializers.DateTimeField()
-
-    @extend_schema_field(serializers.FloatField())
-    def get_max(self, version):
-        return formats.points_json(version.max_points)
 
 
 class RubricVersionSourceOut(RubricVersionOut):
@@ -200,18 +206,13 @@ class AssignmentOut(serializers.Serializer):
     max_submissions_per_student = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
     role = serializers.SerializerMethodField()
-    max = serializers.SerializerMethodField()
+    max = PointsField(source="current_rubric.max_points", allow_null=True)
     parts = serializers.SerializerMethodField()
     rubric_version = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_role(self, assignment):
         return self.context.get("roles", {}).get(assignment.pk)
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_max(self, assignment):
-        version = assignment.current_rubric
-        return formats.points_json(version.max_points) if version else None
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_parts(self, assignment):
@@ -240,20 +241,12 @@ class ResultRowOut(serializers.Serializer):
     student = serializers.CharField()
     external_id = serializers.CharField()
     status = serializers.CharField()
-    total = serializers.SerializerMethodField()
-    max = serializers.SerializerMethodField()
+    total = PointsField(allow_null=True)
+    max = PointsField(source="max_points", allow_null=True)
     needs_review = serializers.BooleanField()
     parts = serializers.SerializerMethodField()
     submitted_at = serializers.DateTimeField(source="created_at")
     graded_at = serializers.DateTimeField(allow_null=True)
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_total(self, sub):
-        return formats.points_json(sub.total)
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_max(self, sub):
-        return formats.points_json(sub.max_points)
 
     @extend_schema_field(serializers.DictField(child=serializers.DictField()))
     def get_parts(self, sub):
@@ -268,8 +261,8 @@ class ReviewItemOut(serializers.Serializer):
     student = serializers.CharField(source="submission.student")
     part_id = serializers.CharField()
     answer = serializers.SerializerMethodField()
-    points = serializers.SerializerMethodField()
-    max = serializers.SerializerMethodField()
+    points = PointsField()
+    max = PointsField(source="max_points")
     review_reasons = serializers.ListField(child=serializers.CharField())
     matched = serializers.ListField(child=serializers.DictField())
     confidence = serializers.FloatField()
@@ -279,54 +272,26 @@ class ReviewItemOut(serializers.Serializer):
     def get_answer(self, part):
         return part.submission.answers.get(part.part_id)
 
-    @extend_schema_field(serializers.FloatField())
-    def get_points(self, part):
-        return formats.points_json(part.points)
-
-    @extend_schema_field(serializers.FloatField())
-    def get_max(self, part):
-        return formats.points_json(part.max_points)
-
 
 class OverrideOut(serializers.Serializer):
     id = serializers.IntegerField()
     submission = serializers.UUIDField(source="submission_id")
     student = serializers.CharField(source="submission.student")
     part_id = serializers.CharField()
-    old_points = serializers.SerializerMethodField()
-    new_points = serializers.SerializerMethodField()
+    old_points = PointsField()
+    new_points = PointsField()
     reason = serializers.CharField()
     by = serializers.CharField(source="created_by.username")
     at = serializers.DateTimeField(source="created_at")
-
-    @extend_schema_field(serializers.FloatField())
-    def get_old_points(self, row):
-        return formats.points_json(row.old_points)
-
-    @extend_schema_field(serializers.FloatField())
-    def get_new_points(self, row):
-        return formats.points_json(row.new_points)
 
 
 class PartOverriddenOut(serializers.Serializer):
     submission = serializers.UUIDField(source="submission_id")
     part_id = serializers.CharField()
-    points = serializers.SerializerMethodField()
-    machine_points = serializers.SerializerMethodField()
+    points = PointsField()
+    machine_points = PointsField()
     overridden = serializers.BooleanField()
-    total = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.FloatField())
-    def get_points(self, part):
-        return formats.points_json(part.points)
-
-    @extend_schema_field(serializers.FloatField())
-    def get_machine_points(self, part):
-        return formats.points_json(part.machine_points)
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_total(self, part):
-        return formats.points_json(part.submission.total)
+    total = PointsField(source="submission.total", allow_null=True)
 
 
 class RetrainOut(serializers.Serializer):
