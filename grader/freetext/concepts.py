@@ -42,7 +42,6 @@ class _View:
     index: dict[str, tuple[int, ...]]
     filler: tuple[bool, ...]
     hangul_tokens: tuple[str, ...]
-    distinct: tuple[str, ...]  # the index's keys, in order, for one-call typo matrices
     memo: dict = field(default_factory=dict, compare=False)  # lexicon -> its words' positions, per answer
 
 
@@ -54,7 +53,7 @@ def view(text: str) -> _View:
         index.setdefault(t.text, []).append(i)
     filler = tuple(is_stop(t.text) or p for t, p in zip(toks, particle_flags(toks), strict=True))
     hangul = tuple(k for k in index if toks[index[k][0]].hangul)
-    return _View(text, toks, negated_mask(text), {k: tuple(v) for k, v in index.items()}, filler, hangul, tuple(index))
+    return _View(text, toks, negated_mask(text), {k: tuple(v) for k, v in index.items()}, filler, hangul)
 
 
 def _typo_budget(word: str) -> int:
@@ -221,7 +220,7 @@ class _Tables:
 
     def resolve(self, v: _View) -> dict[str, frozenset[int]]:
         found: dict[str, set[str]] = {}
-        tokens = v.distinct
+        tokens = list(v.index)  # distinct tokens, in order
         for tok in tokens:
             for key in self.forms.get(tok, ()):
                 found.setdefault(key, set()).add(tok)
@@ -274,18 +273,11 @@ class Concept:
     all_: tuple[tuple[Phrase, ...], ...] = ()
     negation: bool = True
     min_hits: int = 1
-    lexicon: Lexicon | None = field(default=None, repr=False, compare=False)  # shared within a part
+    lexicon: Lexicon = field(default_factory=Lexicon, repr=False, compare=False)  # shared within a part
 
     def __post_init__(self) -> None:
-        if self.lexicon is None:
-            object.__setattr__(self, "lexicon", Lexicon())
         phrases = self.synonyms + tuple(p for g in self.all_ for p in g)
-        self._lexicon.add(w for p in phrases for w in p.words)
-
-    @property
-    def _lexicon(self) -> Lexicon:
-        assert self.lexicon is not None  # set in __post_init__
-        return self.lexicon
+        self.lexicon.add(w for p in phrases for w in p.words)
 
     @staticmethod
     def build(
@@ -299,11 +291,11 @@ class Concept:
     ) -> Concept:
         syn = tuple(p for p in (compile_phrase(s, typo) for s in synonyms) if p.words)
         groups = tuple(tuple(p for p in (compile_phrase(s, typo) for s in g) if p.words) for g in all_)
-        return Concept(syn, tuple(g for g in groups if g), negation, min_hits, lexicon)
+        return Concept(syn, tuple(g for g in groups if g), negation, min_hits, lexicon or Lexicon())
 
     def find(self, text: str) -> ConceptHit:
         v = view(text)
-        where = self._lexicon.positions(v)
+        where = self.lexicon.positions(v)
         evidence: list[str] = []
         negated: list[str] = []
         count = 0
