@@ -126,18 +126,19 @@ class Fitted:
     def __init__(self, train: Rows):
         t0 = time.process_time()
         X = _reference_features(train)
-        self.uq, held_uq = fit_calibrated(X, train.targets, train.questions, FEATURES, l2=UQ_L2)
+        self.uq, uq_held = fit_calibrated(X, train.targets, train.questions, FEATURES, l2=UQ_L2)
+        held_uq = uq_held.prob
         # IDF per question, from its own examples, as the classifier does without a rubric-wide DocFreq
         # (a train-only validation showed no gain from a split-wide one: +.013 / -.009 / -.007 macro-F1)
         EX = example_features_by_question(train.answers, train.targets, train.questions)
         XE = np.hstack([X, EX])
-        self.ua, _ = fit_calibrated(XE, train.targets, train.questions, FEATURES + EX_FEATURES)
+        self.ua, ua_held = fit_calibrated(XE, train.targets, train.questions, FEATURES + EX_FEATURES)
         # the unseen-answers thresholds are chosen on what a part with many graded
         # examples outputs (the combiner refitted on the question's other answers):
         # on train-only CV (answers held out within questions) this took SAF's
         # macro-F1 from .787 to .815; the bare prior's held-out outputs are less spread
         held_ua = refit_heldout(
-            XE, train.targets, train.questions, FEATURES + EX_FEATURES, refit_min=REFIT_MIN, refit_l2=REFIT_L2
+            XE, train.targets, train.questions, FEATURES + EX_FEATURES, ua_held, refit_min=REFIT_MIN, refit_l2=REFIT_L2
         )
         self.fit_seconds = time.process_time() - t0
         self.n_train = len(train)

@@ -9,6 +9,7 @@ scored by a model fitted without them, exactly like a new exam's.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,20 +32,42 @@ def question_folds(groups: Sequence[str], folds: int = FOLDS) -> list[np.ndarray
     return [np.flatnonzero(g == f) for f in range(min(folds, len(ids)))]
 
 
-def fit_calibrated(
+@dataclass(frozen=True)
+class HeldOut:
+    """What held-out-question fitting gives: per question fold its rows and the
+    combiner fitted without them, the Platt calibration of all held-out logits,
+    and the calibrated held-out probabilities (for thresholds and reports)."""
+
+    folds: list[tuple[np.ndarray, LinearModel]]
+    a: float
+    b: float
+    prob: np.ndarray
+
+
+def held_out_by_question(
     X: np.ndarray, y: np.ndarray, groups: Sequence[str], names: Sequence[str], l2: float = 1.0
-) -> tuple[LinearModel, np.ndarray]:
-    """The combiner fitted on all rows with Platt scaling folded in, and the
-    calibrated held-out-question probabilities (for thresholds and reports)."""
+) -> HeldOut:
     X = np.asarray(X, float)
     y = np.asarray(y, float)
     held = np.zeros(len(y))
+    folds = []
     for idx in question_folds(groups):
         keep = np.setdiff1d(np.arange(len(y)), idx)
-        held[idx] = fit_logistic(X[keep], y[keep], names, l2=l2).logits(X[idx])
+        model = fit_logistic(X[keep], y[keep], names, l2=l2)
+        held[idx] = model.logits(X[idx])
+        folds.append((idx, model))
     a, b = fit_platt(held, y)
-    model = fit_logistic(X, y, names, l2=l2).scaled(a, b)
-    return model, 1.0 / (1.0 + np.exp(-(a * held + b)))
+    return HeldOut(folds, a, b, 1.0 / (1.0 + np.exp(-(a * held + b))))
+
+
+def fit_calibrated(
+    X: np.ndarray, y: np.ndarray, groups: Sequence[str], names: Sequence[str], l2: float = 1.0
+) -> tuple[LinearModel, HeldOut]:
+    """The combiner fitted on all rows with Platt scaling folded in (calibrated
+    on logits held out by question), and those held-out fits."""
+    held = held_out_by_question(X, y, groups, names, l2)
+    model = fit_logistic(np.asarray(X, float), np.asarray(y, float), names, l2=l2).scaled(held.a, held.b)
+    return model, held
 
 
 def example_features_by_question(
@@ -65,30 +88,24 @@ def refit_heldout(
     y: np.ndarray,
     groups: Sequence[str],
     names: Sequence[str],
+    held: HeldOut,
     *,
     refit_min: int,
     refit_l2: float,
-    l2: float = 1.0,
     folds: int = FOLDS,
 ) -> np.ndarray:
     """Held-out probabilities as the unseen-answers scorer makes them: the
-    combiner fitted without the answer's question (calibrated as in
-    :func:`fit_calibrated`), and for a question with ``refit_min`` or more
-    answers, refitted on the question's other answers pulled toward it
-    (K-fold within the question). Decision thresholds chosen on these match
-    what a part with many graded examples outputs, not what the bare prior does."""
+    combiner fitted without the answer's question (``held``, from
+    :func:`fit_calibrated` on the same rows), and for a question with
+    ``refit_min`` or more answers, refitted on the question's other answers
+    pulled toward it (K-fold within the question). Decision thresholds chosen
+    on these match what a part with many graded examples outputs, not what the
+    bare prior does."""
     X = np.asarray(X, float)
     y = np.asarray(y, float)
-    held = np.zeros(len(y))
-    models = {}
-    for k, idx in enumerate(question_folds(groups)):
-        keep = np.setdiff1d(np.arange(len(y)), idx)
-        models[k] = fit_logistic(X[keep], y[keep], names, l2=l2)
-        held[idx] = models[k].logits(X[idx])
-    a, b = fit_platt(held, y)
-    out = 1.0 / (1.0 + np.exp(-(a * held + b)))
-    for k, idx in enumerate(question_folds(groups)):
-        prior = models[k].scaled(a, b)
+    out = held.prob.copy()
+    for idx, model in held.folds:
+        prior = model.scaled(held.a, held.b)
         by_q: dict[str, list[int]] = {}
         for i in idx:
             by_q.setdefault(groups[i], []).append(i)
