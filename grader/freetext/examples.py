@@ -13,7 +13,6 @@ Because these numbers mean the same on every question, one combiner (the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from scipy.sparse import csc_matrix, csr_matrix
 from sklearn.linear_model import LogisticRegression, Ridge
 from threadpoolctl import threadpool_limits
 
-from grader.freetext.text import char_ngrams
+from grader.freetext.text import gram_counts
 
 EX_FEATURES = ("ex_pos", "ex_neg", "ex_vote", "ex_lr", "ex_near", "ex_ridge")
 POS, NEG = 0.75, 0.25  # targets at or above / at or below count as credited / failed
@@ -32,35 +31,33 @@ RIDGE_L2 = 1.0  # ex_ridge: per-item ridge on the score; 0.3 and 3 were no bette
 LR_CLIP = 8.0  # ex_lr is the n-gram model's logit, clipped: a linear combiner weighs it better than a probability
 
 
-def _counts(text: str) -> dict[str, int]:
-    return char_ngrams(text, 2, 5)  # char 2-5-grams, as the per-question tf-idf baseline (cached)
+_NO_KEYS = np.zeros(0, np.uint64)
 
 
 @dataclass
 class _Space:
-    vocab: dict[str, int]
+    keys: np.ndarray  # the vocabulary: sorted n-gram keys (see grader.freetext.text.gram_counts)
     idf: np.ndarray
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Indices and unit-norm sublinear TF-IDF values of the known n-grams."""
-        counts = _counts(text)
-        common = counts.keys() & self.vocab.keys()
-        if not common:
+        """Indices (ascending) and unit-norm sublinear TF-IDF values of the known
+        char 2-5-grams (as the per-question tf-idf baseline)."""
+        grams = gram_counts(text)
+        if not len(self.keys) or not len(grams.keys):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        vocab = self.vocab
-        idx = np.fromiter((vocab[g] for g in common), np.int64, len(common))
-        c = np.fromiter((counts[g] for g in common), float, len(common))
-        v = (1.0 + np.log(c)) * self.idf[idx]
+        at = np.searchsorted(self.keys, grams.keys)
+        np.minimum(at, len(self.keys) - 1, out=at)
+        known = self.keys[at] == grams.keys
+        idx = at[known]
+        v = (1.0 + np.log(grams.counts[known])) * self.idf[idx]
         return idx, v / np.sqrt(v @ v)
 
     def matrix(self, texts: Sequence[str]) -> csr_matrix:
-        rows, cols, vals = [], [], []
-        for i, t in enumerate(texts):
-            idx, val = self.vector(t)
-            rows.extend([i] * len(idx))
-            cols.extend(idx.tolist())
-            vals.extend(val.tolist())
-        return csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.vocab)))
+        vecs = [self.vector(t) for t in texts]
+        indptr = np.cumsum([0] + [len(idx) for idx, _ in vecs])
+        cols = np.concatenate([np.zeros(0, np.int64)] + [idx for idx, _ in vecs])
+        vals = np.concatenate([np.zeros(0)] + [val for _, val in vecs])
+        return csr_matrix((vals, cols, indptr), shape=(len(texts), len(self.keys)))
 
 
 class _Postings:
@@ -90,23 +87,23 @@ class DocFreq:
     kept; n-grams the corpus never saw get the highest weight."""
 
     def __init__(self, texts: Sequence[str]):
-        df: dict[str, int] = {}
-        for t in texts:
-            for g in _counts(t):
-                df[g] = df.get(g, 0) + 1
-        self.df = df
+        keys = [gram_counts(t).keys for t in texts]
+        self.keys, self.df = np.unique(np.concatenate([_NO_KEYS, *keys]), return_counts=True)
         self.n = len(texts)
 
-    def idf(self, grams: Sequence[str]) -> np.ndarray:
-        n, df = self.n, self.df
-        return np.array([math.log((1 + n) / (1 + df.get(g, 0))) + 1.0 for g in grams])
+    def idf(self, keys: np.ndarray) -> np.ndarray:
+        """IDF weights of n-gram keys (sorted or not)."""
+        df = np.zeros(len(keys))
+        if len(self.keys):
+            at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+            seen = self.keys[at] == keys
+            df[seen] = self.df[at[seen]]
+        return np.log((1 + self.n) / (1 + df)) + 1.0
 
 
 def _space(texts: Sequence[str], docfreq: DocFreq | None = None) -> _Space:
     own = DocFreq(texts)
-    grams = sorted(own.df)
-    vocab = {g: i for i, g in enumerate(grams)}
-    return _Space(vocab, (docfreq or own).idf(grams))
+    return _Space(own.keys, (docfreq or own).idf(own.keys))
 
 
 class ExampleModel:

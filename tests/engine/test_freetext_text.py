@@ -4,7 +4,7 @@ import pytest
 
 from grader.freetext import stuffing_score
 from grader.freetext.negation import count_cues, negated_mask
-from grader.freetext.text import char_ngrams, content_stems, stem, tokenize
+from grader.freetext.text import char_ngrams, content_stems, gram_counts, gram_key, stem, tokenize
 
 
 def test_tokens_split_scripts_and_keep_spans():
@@ -46,6 +46,14 @@ def test_content_stems_drop_stop_words_and_particles():
 def test_char_ngrams_are_counts():
     grams = char_ngrams("aa aa")
     assert grams[" aa "] == 2
+
+
+@pytest.mark.parametrize("text", ["aa aa", "ReLU는 기울기가 doesn’t vanish (x_1)", "Straße", "x", "", "..."])
+def test_gram_counts_are_the_char_ngrams_by_key(text):
+    grams = gram_counts(text)
+    assert list(grams.keys) == sorted(grams.keys)
+    expected = {gram_key(g): c for g, c in char_ngrams(text, 2, 5).items()}
+    assert dict(zip(grams.keys.tolist(), grams.counts.tolist(), strict=True)) == expected
 
 
 @pytest.mark.parametrize(
