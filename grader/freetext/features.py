@@ -164,8 +164,11 @@ def _answer(answer: str) -> _Answer:
     toks = tokenize(answer)
     seq = content_stems(answer)
     mask = negated_mask(answer)
-    neg = {stem(t.text) for t, m in zip(toks, mask, strict=True) if m and not is_stop(t.text)}
-    plain = {stem(t.text) for t, m in zip(toks, mask, strict=True) if not m and not is_stop(t.text)}
+    neg: set[str] = set()
+    plain: set[str] = set()
+    for t, m in zip(toks, mask, strict=True):
+        if not is_stop(t.text):
+            (neg if m else plain).add(stem(t.text))
     return _Answer(
         text=answer.casefold(),
         n_tokens=len(toks),
@@ -190,7 +193,8 @@ def _per_ref(r: _Ref, a: _Answer) -> tuple[float, ...]:
     found = _found(r, a)
     n_ref = len(r.stems)
     recall = len(found) / n_ref if n_ref else 0.0
-    opposite = sum(1 for s in r.stems if s not in a.stems and (_OPPOSITE.get(s, frozenset()) & (a.stems - r.stems)))
+    extra = a.stems - r.stems  # once, not per reference stem
+    opposite = sum(1 for s in r.stems if s in _OPPOSITE and s not in a.stems and not _OPPOSITE[s].isdisjoint(extra))
     return (
         a.grams.cos(r.grams),
         len(found & r.new) / len(r.new) if r.new else recall,
