@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
 
 
 def sigmoid(z: float) -> float:
@@ -111,7 +112,10 @@ def fit_logistic(
         return f / total, grad / total
 
     theta0 = np.concatenate([w0, [b0]])
-    res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    # One BLAS thread: the algebra is small, and idle OpenBLAS workers spin ~0.1 s
+    # of CPU after a multi-threaded call (charged to whatever the process does next).
+    with threadpool_limits(limits=1, user_api="blas"):
+        res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
     theta = res.x
     return LinearModel(
         tuple(names),
