@@ -97,6 +97,7 @@ class ExampleModel:
         self.space = _space(self.answers, docfreq)
         E = self.space.matrix(self.answers)
         self._E = E
+        self._last: tuple[str, np.ndarray] | None = None  # (answer, similarities): a verdict asks twice
         self.pos = self.targets >= POS
         self.neg = self.targets <= NEG
         # The per-item n-gram logistic lives in the span of the examples (an L2
@@ -134,12 +135,17 @@ class ExampleModel:
             self._b = float(lr.intercept_[0])
 
     def similarities(self, answer: str) -> np.ndarray:
-        """Cosine to every example: one sparse mat-vec over all the examples'
-        n-grams beats gathering the postings of the answer's (3x on SAF)."""
+        """Cosine to every example (read-only). One sparse mat-vec over all the
+        examples' n-grams beats gathering the postings of the answer's (3x on SAF)."""
+        last = self._last  # one read: safe if threads share the model
+        if last is not None and last[0] == answer:
+            return last[1]
         idx, val = self.space.vector(answer)
         x = np.zeros(self._E.shape[1])
         x[idx] = val
-        return self._E @ x
+        sims = self._E @ x
+        self._last = (answer, sims)
+        return sims
 
     def features(self, answer: str) -> list[float]:
         sims = self.similarities(answer)
