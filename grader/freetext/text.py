@@ -208,11 +208,13 @@ def gram_counts(text: str) -> GramCounts:
     counting strings: rolling hashes over the code points, then np.unique.
     Cached: treat the arrays as read-only."""
     s = _padded(text)
-    code = np.frombuffer(s.encode("utf-32-le"), np.uint32).astype(np.uint64)
-    h = code
+    # 4 * hash follows the same recurrence from 4 * code points, so the keys
+    # need no shift per n, only the tag n - 2 added
+    code4 = np.frombuffer(s.encode("utf-32-le"), np.uint32).astype(np.uint64) << np.uint64(2)
+    h4 = code4
     parts = []
     for n in range(2, 6):
-        h = h[:-1] * np.uint64(_MUL) + code[n - 1 :]
-        parts.append((h << np.uint64(2)) | np.uint64(n - 2))
+        h4 = h4[:-1] * np.uint64(_MUL) + code4[n - 1 :]
+        parts.append(h4 + np.uint64(n - 2) if n > 2 else h4)
     keys, counts = np.unique(np.concatenate(parts), return_counts=True)
     return GramCounts(keys, counts)
