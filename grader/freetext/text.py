@@ -79,7 +79,9 @@ def is_hangul(s: str) -> bool:
     return _HANGUL.search(s) is not None
 
 
-@lru_cache(maxsize=8192)
+# Small on purpose: an answer's tokens are reused within its own grading, and every
+# cached Token is an object the garbage collector scans (8,192 long answers: ~200,000).
+@lru_cache(maxsize=1024)
 def tokenize(text: str) -> tuple[Token, ...]:
     """Folded tokens with spans into ``text`` and clause numbers.
 
