@@ -1,6 +1,8 @@
 """Tokens, stems, negation scope and keyword stuffing for English and Korean."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.freetext import stuffing_score
 from grader.freetext.negation import count_cues, negated_mask
@@ -52,6 +54,14 @@ def test_char_ngrams_are_counts():
 def test_gram_counts_are_the_char_ngrams_by_key(text):
     grams = gram_counts(text)
     assert list(grams.keys) == sorted(grams.keys)
+    expected = {gram_key(g): c for g, c in char_ngrams(text, 2, 5).items()}
+    assert dict(zip(grams.keys.tolist(), grams.counts.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab가나 .'’ßİ\u0301\U0001d400x1"), max_size=40) | st.text(max_size=40))
+def test_gram_counts_equal_the_char_ngrams_on_any_text(text):
+    grams = gram_counts(text)
     expected = {gram_key(g): c for g, c in char_ngrams(text, 2, 5).items()}
     assert dict(zip(grams.keys.tolist(), grams.counts.tolist(), strict=True)) == expected
 
