@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression, Ridge
-from threadpoolctl import threadpool_limits
 
+from grader.freetext.linear import one_blas_thread
 from grader.freetext.text import gram_counts
 
 EX_FEATURES = ("ex_pos", "ex_neg", "ex_vote", "ex_lr", "ex_near", "ex_ridge")
@@ -111,8 +111,7 @@ class ExampleModel:
         self._c = float(self.targets.mean()) if n else 0.5
         binary = self.targets >= 0.5
         if n:
-            # Small dense algebra: BLAS threads only contend (5x slower on a busy 2-core host).
-            with threadpool_limits(limits=1, user_api="blas"):
+            with one_blas_thread():
                 self._fit((E @ E.T).toarray(), binary)
 
     def _fit(self, gram: np.ndarray, binary: np.ndarray) -> None:

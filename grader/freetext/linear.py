@@ -12,11 +12,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import minimize
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
+
+
+@lru_cache(maxsize=1)
+def _threadpools() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the loaded BLAS libraries once (~7 ms)
+
+
+def one_blas_thread() -> AbstractContextManager[object]:
+    """Hold BLAS to one thread for small dense algebra: on a busy 2-core host its
+    threads only contend (5x slower), and idle OpenBLAS workers spin ~0.1 s of CPU
+    after a multi-threaded call, charged to whatever the process does next.
+    Reuses one controller: ``threadpool_limits`` looks the libraries up again on
+    every call (~2 ms), which a part's compile would pay several times."""
+    return _threadpools().limit(limits=1, user_api="blas")
 
 
 def sigmoid(z: float) -> float:
@@ -112,9 +128,7 @@ def fit_logistic(
         return f / total, grad / total
 
     theta0 = np.concatenate([w0, [b0]])
-    # One BLAS thread: the algebra is small, and idle OpenBLAS workers spin ~0.1 s
-    # of CPU after a multi-threaded call (charged to whatever the process does next).
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
     theta = res.x
     return LinearModel(
