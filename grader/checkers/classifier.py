@@ -83,16 +83,7 @@ def compile_classifier(spec: ClassifierSpec, ctx: CompileContext) -> Checker:
     soft = any(0.0 < t < 1.0 for _, t in examples)
     if ctx.model_answer:
         examples.append((ctx.model_answer, 1.0))
-    prompt = getattr(ctx, "prompt", "") or ""  # the engine may pass the part's prompt
-    # the engine may pass rubric-wide priors (calibrate_priors) and n-gram document frequencies (DocFreq)
-    scorer = PartScorer(
-        [ctx.model_answer],
-        prompt,
-        examples,
-        concepts,
-        priors=getattr(ctx, "freetext_priors", None),
-        docfreq=getattr(ctx, "freetext_docfreq", None),
-    )
+    scorer = PartScorer([ctx.model_answer], ctx.prompt, examples, concepts)
     model_stuffing = stuffing_score(ctx.model_answer) if ctx.model_answer else 0.0
     item = ctx.item_id
     if not scorer.usable:

@@ -171,7 +171,7 @@ def calibrate_priors(
     part of a rubric. Public grading sets disagree mostly on how strict
     "correct" is, not on what makes an answer better, so the examples across
     all parts refit only the scale and offset (pulled toward the shipped ones).
-    The engine can pass the result to each classifier (``ctx.freetext_priors``).
+    ``PartScorer(priors=...)`` takes the result; the engine does not call this yet.
     """
     if priors is None:
         from grader.freetext.prior import PRIORS

@@ -33,12 +33,9 @@ KO_MODEL = (
 )
 
 
-def _ctx(model_answer="", examples=(), item_points=1.0, max_points=1.0, prompt=None):
+def _ctx(model_answer="", examples=(), item_points=1.0, max_points=1.0, prompt=""):
     exs = tuple(Example(normalize_text(a), float(p), max_points, {}) for a, p in examples)
-    ctx = CompileContext("p", "i", item_points, normalize_text(model_answer), {}, exs)
-    if prompt is not None:
-        object.__setattr__(ctx, "prompt", prompt)  # what the engine may pass (see the report)
-    return ctx
+    return CompileContext("p", "i", item_points, normalize_text(model_answer), {}, exs, prompt=prompt)
 
 
 def _compile(spec=None, **kw):
