@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from grader.checkers.base import Checker, CompileContext, Match, SpecBase, SpecError, register
-from grader.freetext.concepts import Concept, Lexicon
+from grader.freetext.concepts import Concept, Lexicon, compile_phrase
 
 
 class ConceptSpec(SpecBase):
@@ -43,13 +43,13 @@ def part_lexicon(ctx: CompileContext) -> Lexicon:
 def build_concept(spec: ConceptSpec, lexicon: Lexicon | None = None) -> Concept:
     """The compiled matcher; a phrase with no word in it (``"*"``) is a rubric error."""
     for i, s in enumerate(spec.synonyms):
-        if s.strip() and not Concept.build([s]).synonyms:
+        if s.strip() and not compile_phrase(s).words:
             raise SpecError(f"{s!r} has no word to match", ("synonyms", i))
     for gi, group in enumerate(spec.all):
         if not group:
             raise SpecError("an 'all' entry is a non-empty list of synonyms", ("all", gi))
         for i, s in enumerate(group):
-            if not Concept.build([s]).synonyms:
+            if not compile_phrase(s).words:
                 raise SpecError(f"{s!r} has no word to match", ("all", gi, i))
     return Concept.build(
         spec.synonyms, spec.all, negation=spec.negation, typo=spec.typo, min_hits=spec.min_hits, lexicon=lexicon
