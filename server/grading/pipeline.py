@@ -83,6 +83,11 @@ def _chunks(ids: Sequence[Any], size: int) -> list[list[str]]:
     return [[str(i) for i in ids[n : n + size]] for n in range(0, len(ids), size)]
 
 
+def _broker_down(exc: Exception) -> bool:
+    """A publish failed because the broker is unreachable (not a bug to raise)."""
+    return isinstance(exc, (OSError, ConnectionError)) or type(exc).__module__.startswith(("kombu", "redis", "amqp"))
+
+
 def send_for_grading(ids: Sequence[Any]) -> None:
     """Publish now. A broker failure is logged, not raised: the rows stay queued and the sweep resends them."""
     from server.grading.tasks import grade_submissions
@@ -91,9 +96,7 @@ def send_for_grading(ids: Sequence[Any]) -> None:
         try:
             grade_submissions.delay(chunk)
         except Exception as exc:
-            if not isinstance(exc, (OSError, ConnectionError)) and not type(exc).__module__.startswith(
-                ("kombu", "redis", "amqp")
-            ):
+            if not _broker_down(exc):
                 raise
             log.warning("could not publish %d submissions (%s); the sweep will resend them", len(chunk), exc)
             return
@@ -432,9 +435,7 @@ def send_retrain(job_id: Any) -> None:
     try:
         retrain_part.delay(str(job_id))
     except Exception as exc:
-        if not isinstance(exc, (OSError, ConnectionError)) and not type(exc).__module__.startswith(
-            ("kombu", "redis", "amqp")
-        ):
+        if not _broker_down(exc):
             raise
         log.warning("could not publish retrain job %s (%s); the sweep will resend it", job_id, exc)
 
