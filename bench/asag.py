@@ -43,7 +43,7 @@ from grader.freetext.features import FEATURES, Reference, _answer, features
 from grader.freetext.linear import LinearModel
 from grader.freetext.negation import negated_mask
 from grader.freetext.scorer import REFIT_L2, REFIT_MIN, PartScorer, Priors
-from grader.freetext.text import char_ngrams, content_stems, gram_counts, tokenize
+from grader.freetext.text import content_stems, gram_counts, tokenize
 from grader.freetext.training import UQ_L2, example_features_by_question, fit_calibrated, refit_heldout
 from grader.normalize import normalize_text
 
@@ -195,7 +195,7 @@ def grade_split(fitted: Fitted, train: Rows, test: Rows, with_examples: bool) ->
 
 def _clear_answer_caches() -> None:
     """Forget every answer seen (tokens, n-grams, features); word stems stay, as in a warm worker."""
-    for cached in (tokenize, content_stems, char_ngrams, gram_counts, negated_mask, _answer):
+    for cached in (tokenize, content_stems, gram_counts, negated_mask, _answer):
         cached.cache_clear()
 
 
