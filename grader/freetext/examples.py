@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from grader.freetext.linear import one_blas_thread
-from grader.freetext.text import gram_counts
+from grader.freetext.text import find_keys, gram_counts
 
 EX_FEATURES = ("ex_pos", "ex_neg", "ex_vote", "ex_lr", "ex_near", "ex_ridge")
 POS, NEG = 0.75, 0.25  # targets at or above / at or below count as credited / failed
@@ -45,9 +45,7 @@ class _Space:
         grams = gram_counts(text)
         if not len(self.keys) or not len(grams.keys):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        at = np.searchsorted(self.keys, grams.keys)
-        np.minimum(at, len(self.keys) - 1, out=at)
-        known = self.keys[at] == grams.keys
+        at, known = find_keys(self.keys, grams.keys)
         idx = at[known]
         v = (1.0 + np.log(grams.counts[known])) * self.idf[idx]
         return idx, v / np.sqrt(v @ v)
@@ -77,8 +75,7 @@ class DocFreq:
         """IDF weights of n-gram keys (sorted or not)."""
         df = np.zeros(len(keys))
         if len(self.keys):
-            at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-            seen = self.keys[at] == keys
+            at, seen = find_keys(self.keys, keys)
             df[seen] = self.df[at[seen]]
         return np.log((1 + self.n) / (1 + df)) + 1.0
 

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from grader.freetext.negation import count_cues, negated_mask
-from grader.freetext.text import GramCounts, content_stems, gram_counts, is_stop, stem, tokenize
+from grader.freetext.text import GramCounts, content_stems, find_keys, gram_counts, is_stop, stem, tokenize
 
 FEATURES = (
     "cos_char",  # char 3-5-gram cosine to the best reference
@@ -104,9 +104,7 @@ class _Vec:
         if not self.norm or not other.norm:
             return 0.0
         a, b = (self, other) if len(self.keys) <= len(other.keys) else (other, self)
-        at = np.searchsorted(b.keys, a.keys)
-        np.minimum(at, len(b.keys) - 1, out=at)
-        hit = b.keys[at] == a.keys
+        at, hit = find_keys(b.keys, a.keys)
         s = float(a.w[hit] @ b.w[at[hit]])
         return s / (self.norm * other.norm)
 

@@ -199,6 +199,14 @@ def gram_key(gram: str) -> int:
     return ((h << 2) & _MASK) | (len(gram) - 2)
 
 
+def find_keys(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``keys`` sits in ``sorted_keys`` (non-empty), and which are there at all:
+    ``sorted_keys[at[found]] == keys[found]``."""
+    at = np.searchsorted(sorted_keys, keys)
+    np.minimum(at, len(sorted_keys) - 1, out=at)
+    return at, sorted_keys[at] == keys
+
+
 @lru_cache(maxsize=4096)
 def gram_counts(text: str) -> GramCounts:
     """Char 2-5-gram counts of ``text`` in one numpy pass, ~6x faster than
