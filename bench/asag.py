@@ -166,7 +166,9 @@ class Fitted:
 # ---------------------------------------------------------------- grading
 
 
-def grade_split(fitted: Fitted, train: Rows, test: Rows, with_examples: bool) -> tuple[np.ndarray, float, float]:
+def grade_split(
+    fitted: Fitted, train: Rows, test: Rows, with_examples: bool, passes: int = SCORE_PASSES
+) -> tuple[np.ndarray, float, float]:
     """Probabilities for the test answers, compile seconds, scoring seconds."""
     by_q: dict[str, list[int]] = defaultdict(list)
     for i, q in enumerate(train.questions):
@@ -184,13 +186,13 @@ def grade_split(fitted: Fitted, train: Rows, test: Rows, with_examples: bool) ->
     # One pass over a small split is ~0.1 s, and a single full garbage collection
     # landing in it would be most of that: later passes, each through emptied
     # answer caches, amortize it as a long-running worker does.
-    for _ in range(SCORE_PASSES - 1):
+    for _ in range(passes - 1):
         _clear_answer_caches()
         t2 = time.process_time()
         for a, q in zip(test.answers, test.questions, strict=True):
             scorers[q].prob(a)
         score += time.process_time() - t2
-    return p, t1 - t0, score / SCORE_PASSES
+    return p, t1 - t0, score / passes
 
 
 def _clear_answer_caches() -> None:
