@@ -108,6 +108,7 @@ def compile_part(
             model_answer=normalize_text(part.model_answer),
             definitions=rubric.definitions,
             examples=examples,
+            prompt=normalize_text(part.prompt),
             shared=shared,
         )
         try:

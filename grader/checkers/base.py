@@ -77,7 +77,7 @@ class CompileContext:
     model_answer: str
     definitions: Mapping[str, Any]
     examples: tuple[Example, ...] = ()
-    prompt: str = ""  # the part's question, for free-text features (the engine does not pass it yet)
+    prompt: str = ""  # the part's question: free-text features demote what merely restates it
     # one per part, shared by its items' checkers (e.g. the concepts' word lexicon)
     shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 

@@ -7,6 +7,7 @@ from helpers import yaml_text
 from grader import compile_rubric, grade, load_rubric_text
 from grader.freetext.retrain import override_example, retrain_all, retrain_part
 from grader.freetext.scorer import PartScorer, calibrate_priors
+from grader.normalize import normalize_text
 
 RUBRIC = yaml_text(
     """
@@ -52,6 +53,21 @@ def test_classifier_parts_grade_with_reasons():
     assert any("concept: memory" in e for e in item.evidence)
     wrong = grade(rubric, {"5h": "because it is faster", "3b": "they are hyperparameters"}).parts
     assert wrong["5h"].points == 0 and wrong["3b"].points == 0
+
+
+def test_the_part_prompt_reaches_the_classifier():
+    # The shipped combiners were fitted on features against model answer *and*
+    # prompt (question demoting); graded without the prompt a part scores
+    # differently from what bench/asag.py measures.
+    rubric = load_rubric_text(RUBRIC)
+    part = rubric.part("3b")
+    answer = normalize_text("to scale and shift, undoing the normalization")
+    model = [normalize_text(part.model_answer)]
+    with_prompt = PartScorer(model, normalize_text(part.prompt)).prob(answer)
+    without = PartScorer(model).prob(answer)
+    assert f"{with_prompt:.2f}" != f"{without:.2f}"
+    evidence = grade(rubric, {"3b": answer}).parts["3b"].matched[0].evidence
+    assert f"p={with_prompt:.2f} (unseen-question)" in evidence
 
 
 def test_overrides_retrain_one_part():
