@@ -18,7 +18,9 @@ Also printed: fit and scoring time per 1,000 answers (one core; scoring is
 the mean of five passes, each with the answer caches emptied), and the
 share of answers sent to review at the confidence threshold where the rest
 agree with the human label at least 95 % of the time (``review@95``), plus
-review share and agreement at the product's default ``min_confidence`` 0.7.
+review share and agreement at the product's default ``min_confidence`` 0.7,
+and the expected calibration error (``ECE``: does p = 0.8 mean right 80 % of
+the time? for SAF, against the share of the points).
 ``--json`` ends the output with one JSON line: {"<set>/<split>": metrics}.
 """
 
@@ -209,6 +211,19 @@ def review_at(conf: np.ndarray, agree: np.ndarray, target: float = 0.95) -> floa
     return 1.0 - ((kept.max() + 1) / len(order) if len(kept) else 0.0)
 
 
+def calibration_error(p: np.ndarray, target: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: over ten equal-width bins of the predicted
+    probability, the answer-weighted gap between mean prediction and mean
+    target (the human's 0/1 label, or SAF's share of the points)."""
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    gap = 0.0
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            gap += inside.mean() * abs(float(p[inside].mean()) - float(target[inside].mean()))
+    return gap
+
+
 def metrics(p: np.ndarray, test: Rows, thresholds: tuple[float, float]) -> dict[str, dict[str, float]]:
     conf = np.maximum(p, 1 - p)
     if test.saf:
@@ -227,6 +242,7 @@ def metrics(p: np.ndarray, test: Rows, thresholds: tuple[float, float]) -> dict[
         "macro_f1": float(f1_score(test.labels, pred, average="macro")),
         "weighted_f1": float(f1_score(test.labels, pred, average="weighted")),
         "review_at_95": review_at(conf, agree),
+        "ece": calibration_error(p, test.targets),
         "review_at_min_conf": float(np.mean(conf < DEFAULT_MIN_CONFIDENCE)),
         "agreement_above_min_conf": float(agree[conf >= DEFAULT_MIN_CONFIDENCE].mean()) if (conf >= 0.7).any() else 0.0,
         "n": len(test),
@@ -272,8 +288,8 @@ def _fmt(vals: tuple | None, score: bool) -> str:
 
 
 def table(results: dict[str, dict]) -> str:
-    head = "| test set | ours | majority | overlap | tf-idf global | tf-idf per-question | beats all | review@95 | review@0.7 (agree) | fit s/1k | score s/1k |"
-    lines = [head, "|" + "---|" * 11]
+    head = "| test set | ours | majority | overlap | tf-idf global | tf-idf per-question | beats all | review@95 | review@0.7 (agree) | ECE | fit s/1k | score s/1k |"
+    lines = [head, "|" + "---|" * 12]
     for key, m in results.items():
         score = "-score/" in key
         ours = (m["rmse"], m["pearson"]) if score else (m["accuracy"], m["macro_f1"], m["weighted_f1"])
@@ -282,14 +298,23 @@ def table(results: dict[str, dict]) -> str:
             beats = all(ours[0] < b[0] and (b[1] is None or ours[1] > b[1]) for b in base.values())
             review = "-"
             agree = "-"
+            ece = "-"
         else:
             beats = all(all(o > v for o, v in zip(ours, b, strict=True)) for b in base.values())
             review = f"{m['review_at_95']:.1%}"
             agree = f"{m['review_at_min_conf']:.1%} ({m['agreement_above_min_conf']:.1%})"
+            ece = f"{m['ece']:.3f}"
         cells = [key, _fmt(ours, score)] + [
             _fmt(base.get(b), score) for b in ("majority", "overlap", "tfidf_global", "tfidf_per_question")
         ]
-        cells += ["yes" if beats else "NO", review, agree, f"{m['fit_s_per_1000']:.2f}", f"{m['score_s_per_1000']:.3f}"]
+        cells += [
+            "yes" if beats else "NO",
+            review,
+            agree,
+            ece,
+            f"{m['fit_s_per_1000']:.2f}",
+            f"{m['score_s_per_1000']:.3f}",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
