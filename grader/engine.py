@@ -100,15 +100,16 @@ def compile_part(
     issues: list[Issue] = []
     items = []
     shared: dict[str, Any] = {}
+    model_answer, prompt = normalize_text(part.model_answer), normalize_text(part.prompt)  # once per part
     for ii, item in enumerate(part.items):
         ctx = CompileContext(
             part_id=part.id,
             item_id=item.id,
             item_points=float(item.points),
-            model_answer=normalize_text(part.model_answer),
+            model_answer=model_answer,
             definitions=rubric.definitions,
             examples=examples,
-            prompt=normalize_text(part.prompt),
+            prompt=prompt,
             shared=shared,
         )
         try:
