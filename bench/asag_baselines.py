@@ -21,13 +21,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import pearsonr
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from asag import BASELINES, DEFAULT_DATA, SETS, Rows, _fmt
-from asag_cv import CS, tfidf_global, tfidf_per_question
+from asag_cv import CS, _metric_fns, tfidf_global, tfidf_per_question
 
 
 def joined(train: Rows, test: Rows) -> tuple[Rows, np.ndarray]:
@@ -43,14 +42,11 @@ def joined(train: Rows, test: Rows) -> tuple[Rows, np.ndarray]:
 
 
 def scores(rows: Rows, idx: np.ndarray, pred: list[str], s: np.ndarray) -> tuple[tuple, tuple | None]:
-    y = [rows.labels[i] for i in idx]
-    p = [pred[i] for i in idx]
-    label = (accuracy_score(y, p), f1_score(y, p, average="macro"), f1_score(y, p, average="weighted"))
-    if not rows.saf:
-        return label, None
-    clipped = np.clip(s[idx], 0.0, 1.0)
-    target = rows.targets[idx]
-    return label, (float(np.sqrt(np.mean((clipped - target) ** 2))), float(pearsonr(clipped, target)[0]))
+    """Accuracy / macro-F1 / weighted-F1 and, for SAF, RMSE / r, as bench/asag_cv.py defines them."""
+    fn = _metric_fns(rows)
+    weighted = f1_score([rows.labels[i] for i in idx], [pred[i] for i in idx], average="weighted")
+    label = (fn["accuracy"](idx, pred, s), fn["macro_f1"](idx, pred, s), weighted)
+    return label, (fn["rmse"](idx, pred, s), fn["pearson"](idx, pred, s)) if rows.saf else None
 
 
 def main(argv: list[str] | None = None) -> int:
