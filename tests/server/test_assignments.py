@@ -1,7 +1,5 @@
 """Creating, listing, reading and changing assignments; rubric errors name their line and field."""
 
-import time
-
 import pytest
 from svc_support import QUIZ_YAML
 
@@ -88,21 +86,20 @@ def test_hostile_or_broken_yaml_is_a_400_with_a_reason(instructor, rubric, why):
     assert why.lower() in reasons.lower() or rubric == ""
 
 
-def test_a_yaml_alias_bomb_is_refused_quickly(instructor):
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(instructor):
     lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
     lines += [
         f"a{i}: &a{i} [*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1}]"
         for i in range(1, 9)
     ]
-    started = time.monotonic()
     response = create(instructor, rubric="\n".join(lines))
-    assert response.status_code == 400 and time.monotonic() - started < 1
+    assert response.status_code == 400
+    assert "anchors and aliases are not allowed" in response.json()["errors"][0]["reason"]
 
 
-def test_ten_thousand_deep_yaml_is_refused_quickly(instructor):
-    started = time.monotonic()
+def test_ten_thousand_deep_yaml_is_refused(instructor):
     response = create(instructor, rubric="[" * 10_000 + "]" * 10_000)
-    assert response.status_code == 400 and time.monotonic() - started < 2
+    assert response.status_code == 400
     assert "nested deeper" in response.json()["errors"][0]["reason"]
 
 
