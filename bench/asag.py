@@ -31,7 +31,6 @@ import json
 import sys
 import time
 import zlib
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +45,13 @@ from grader.freetext.linear import LinearModel
 from grader.freetext.negation import negated_mask
 from grader.freetext.scorer import REFIT_L2, REFIT_MIN, PartScorer, Priors
 from grader.freetext.text import content_stems, gram_counts, tokenize
-from grader.freetext.training import UQ_L2, example_features_by_question, fit_calibrated, refit_heldout
+from grader.freetext.training import (
+    UQ_L2,
+    example_features_by_question,
+    fit_calibrated,
+    refit_heldout,
+    rows_by_question,
+)
 from grader.normalize import normalize_text
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "asag"
@@ -172,9 +177,7 @@ def grade_split(
     fitted: Fitted, train: Rows, test: Rows, with_examples: bool, passes: int = SCORE_PASSES
 ) -> tuple[np.ndarray, float, float]:
     """Probabilities for the test answers, compile seconds, scoring seconds."""
-    by_q: dict[str, list[int]] = defaultdict(list)
-    for i, q in enumerate(train.questions):
-        by_q[q].append(i)
+    by_q = rows_by_question(train.questions)
     t0 = time.process_time()
     scorers = {}
     for q, (refs, prompt) in test.refs.items():

@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from asag import DEFAULT_DATA, SAF_LABELS, SETS, Fitted, Rows, _saf_class, grade_split
 
-from grader.freetext.training import question_folds
+from grader.freetext.training import question_folds, rows_by_question
 
 FOLDS = 5
 CS = (1.0, 10.0)
@@ -63,11 +63,8 @@ def subset(rows: Rows, idx: np.ndarray) -> Rows:
 def answer_folds(rows: Rows, folds: int = FOLDS) -> list[np.ndarray]:
     """Every question's answers dealt round robin (after a fixed shuffle) into folds."""
     fold = np.zeros(len(rows), int)
-    by_q: dict[str, list[int]] = {}
-    for i, q in enumerate(rows.questions):
-        by_q.setdefault(q, []).append(i)
     rng = np.random.default_rng(0)
-    for members in by_q.values():
+    for members in rows_by_question(rows.questions).values():
         fold[rng.permutation(members)] = np.arange(len(members)) % folds
     return [np.flatnonzero(fold == f) for f in range(folds)]
 
@@ -169,10 +166,7 @@ def _metric_fns(rows: Rows) -> dict[str, Callable[[np.ndarray, list[str], np.nda
 
 def compare(rows: Rows, mine: tuple, base: tuple, boot: int) -> dict[str, tuple[float, float, float, float]]:
     """metric -> (ours, baseline, mean bootstrap difference, its standard error)."""
-    by_q: dict[str, list[int]] = {}
-    for i, q in enumerate(rows.questions):
-        by_q.setdefault(q, []).append(i)
-    groups = [np.array(v) for v in by_q.values()]
+    groups = list(rows_by_question(rows.questions).values())
     rng = np.random.default_rng(1)
     samples = [np.concatenate([groups[k] for k in rng.choice(len(groups), len(groups))]) for _ in range(boot)]
     everything = np.arange(len(rows))

@@ -8,7 +8,7 @@ scored by a model fitted without them, exactly like a new exam's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +22,15 @@ FOLDS = 5
 # train splits (sciEntsBank, Beetle, SAF; 10 fold shuffles) preferred 30 over 1 (AUC, log loss,
 # RMSE and r better on all three sets; 100+ starts to cost SAF's 3-class macro-F1).
 UQ_L2 = 30.0
+
+
+def rows_by_question(groups: Sequence[str], rows: Iterable[int] | None = None) -> dict[str, np.ndarray]:
+    """Each question's row indices among ``rows`` (all rows by default), in the
+    order given; questions in the order first seen."""
+    by_q: dict[str, list[int]] = {}
+    for i in range(len(groups)) if rows is None else rows:
+        by_q.setdefault(groups[i], []).append(i)
+    return {q: np.asarray(members) for q, members in by_q.items()}
 
 
 def question_folds(groups: Sequence[str], folds: int = FOLDS) -> list[np.ndarray]:
@@ -75,10 +84,7 @@ def example_features_by_question(
 ) -> np.ndarray:
     """Held-out example features for every training answer, question by question."""
     out = np.zeros((len(answers), len(EX_FEATURES)))
-    by_q: dict[str, list[int]] = {}
-    for i, q in enumerate(groups):
-        by_q.setdefault(q, []).append(i)
-    for idx in by_q.values():
+    for idx in rows_by_question(groups).values():
         out[idx] = oof_features([answers[i] for i in idx], [targets[i] for i in idx], docfreq=docfreq)
     return out
 
@@ -106,11 +112,7 @@ def refit_heldout(
     out = held.prob.copy()
     for idx, model in held.folds:
         prior = model.scaled(held.a, held.b)
-        by_q: dict[str, list[int]] = {}
-        for i in idx:
-            by_q.setdefault(groups[i], []).append(i)
-        for members in by_q.values():
-            rows = np.asarray(members)
+        for rows in rows_by_question(groups, idx).values():
             if len(rows) < refit_min:
                 continue
             order = np.random.default_rng(0).permutation(rows)
