@@ -18,6 +18,7 @@ from grader.checkers.base import Checker, CompileContext, Example, Match, SpecEr
 from grader.errors import Issue, RubricError
 from grader.normalize import normalize_text
 from grader.result import PartResult, SubmissionResult
+from grader.review import PartReviewer
 from grader.rubric.loader import Loc, _dotted, line_of
 from grader.rubric.model import Item, Part, Rubric
 from grader.scoring import score_part
@@ -38,9 +39,10 @@ class CompiledItem:
 
 
 class CompiledPart:
-    def __init__(self, part: Part, items: list[CompiledItem]):
+    def __init__(self, part: Part, items: list[CompiledItem], reviewer: PartReviewer | None = None):
         self.part = part
         self.items = items
+        self.reviewer = reviewer
         self._cache: OrderedDict[str, PartResult] = OrderedDict()
 
     def grade(self, answer: str | None) -> PartResult:
@@ -51,6 +53,8 @@ class CompiledPart:
             return cached
         matches = [(ci.item, ci.run(text)) for ci in self.items] if text else []
         result = score_part(self.part, text, matches)
+        if self.reviewer is not None:
+            result = self.reviewer.assess(text, matches, result)
         self._cache[text] = result
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -117,7 +121,8 @@ def compile_part(
         except SpecError as exc:
             loc: Loc = ("parts", index, "items", ii, "check", *exc.loc)
             issues.append(Issue(filename, line_of(dict(lines), loc), _dotted(loc), exc.reason))
-    return CompiledPart(part, items), issues
+    reviewer = PartReviewer(part, examples, model_answer, prompt) if not issues else None
+    return CompiledPart(part, items, reviewer), issues
 
 
 def compile_rubric(
@@ -177,6 +182,12 @@ def grade(
         results[part_id] = cpart.grade(answer_text(answers.get(part_id)))
     unknown = tuple(k for k in answers if k not in compiled.parts)
     return SubmissionResult(id=submission_id, parts=results, unknown_parts=unknown)
+
+
+def grade_part(rubric: Rubric | CompiledRubric, part_id: str, answer: Any) -> PartResult:
+    """Grade one part's answer alone (the same result ``grade`` gives that part). KeyError: no such part."""
+    compiled = rubric if isinstance(rubric, CompiledRubric) else compile_rubric(rubric)
+    return compiled.parts[part_id].grade(answer_text(answer))
 
 
 def answer_text(value: Any) -> str:

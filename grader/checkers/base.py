@@ -22,6 +22,29 @@ class SpecBase(BaseModel):
 
 
 @dataclass(frozen=True)
+class Doubt:
+    """A reason to suspect a reading, shown to the instructor when the part goes to review.
+
+    ``kind`` is one of :data:`DOUBT_KINDS`; ``detail`` quotes the answer ("'mean of the
+    batch' is close to 'batch statistics'"). Doubts do not change points: the review
+    layer weighs them into the part's confidence.
+    """
+
+    kind: str
+    detail: str
+
+
+DOUBT_KINDS = (
+    "near_miss",  # an unmatched item's words are close to something the answer says
+    "negated",  # a matched idea sits in a negated or reversed clause, or one is found only negated
+    "hedged",  # the answer hedges the claim that earned the item ("not sure", "아마")
+    "unread",  # a reader could not read what the answer chose or computed
+    "indirect",  # read by a weaker route (an option named by its content, a verdict after prose)
+    "off_subject",  # the idea is said about another subject than the item's
+)
+
+
+@dataclass(frozen=True)
 class Match:
     """What one checker saw in one answer.
 
@@ -33,7 +56,7 @@ class Match:
     ``matched``. ``review``: a reason a human must look (a timeout, low
     confidence, a drawing) - never a silent zero. ``message``: feedback for
     the student about their input ("could not read the expression at
-    column 7").
+    column 7"). ``doubts``: what makes this reading uncertain (see :class:`Doubt`).
     """
 
     matched: bool
@@ -43,6 +66,7 @@ class Match:
     confidence: float = 1.0
     review: str | None = None
     message: str | None = None
+    doubts: tuple[Doubt, ...] = ()
 
     @staticmethod
     def no(*, message: str | None = None, confidence: float = 1.0) -> Match:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from grader.checkers.base import Checker, CompileContext, Match, SpecBase, compile_check, register
+from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, compile_check, register
 
 
 class AnySpec(SpecBase):
@@ -33,6 +33,10 @@ def _merge_review(matches: list[Match]) -> str | None:
     return "; ".join(reasons) if reasons else None
 
 
+def merge_doubts(matches: list[Match]) -> tuple[Doubt, ...]:
+    return tuple(dict.fromkeys(d for m in matches for d in m.doubts))
+
+
 @register("any", AnySpec)
 def compile_any(spec: AnySpec, ctx: CompileContext) -> Checker:
     """Alternatives: the first that matches decides (either answer earns the point)."""
@@ -46,7 +50,13 @@ def compile_any(spec: AnySpec, ctx: CompileContext) -> Checker:
                 return m
             seen.append(m)
         message = next((m.message for m in seen if m.message), None)
-        return Match(False, review=_merge_review(seen), message=message, confidence=min(m.confidence for m in seen))
+        return Match(
+            False,
+            review=_merge_review(seen),
+            message=message,
+            confidence=min(m.confidence for m in seen),
+            doubts=merge_doubts(seen),
+        )
 
     return check
 
@@ -67,6 +77,7 @@ def compile_all(spec: AllSpec, ctx: CompileContext) -> Checker:
             review=_merge_review(matches),
             message=message,
             confidence=min(m.confidence for m in matches),
+            doubts=merge_doubts(matches),
         )
 
     return check
@@ -79,7 +90,7 @@ def compile_not(spec: NotSpec, ctx: CompileContext) -> Checker:
     def check(answer: str) -> Match:
         m = inner(answer)
         if m.review:
-            return Match(False, review=m.review, confidence=m.confidence)
-        return Match(not m.matched, count=0 if m.matched else 1, confidence=m.confidence)
+            return Match(False, review=m.review, confidence=m.confidence, doubts=m.doubts)
+        return Match(not m.matched, count=0 if m.matched else 1, confidence=m.confidence, doubts=m.doubts)
 
     return check

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from grader.checkers.base import Checker, CompileContext, Match, SpecBase, compile_check, register
+from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, compile_check, register
 
 _LINE_MARK = re.compile(r"^\s*(?:[-*•·▪◦]|\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|[①-⑳])\s+")
 _INLINE_MARK = re.compile(r"\s(?:\(?[0-9]{1,2}\)|\([a-h]\)|[①-⑳])\s*")
@@ -51,6 +51,7 @@ def compile_elements(spec: ElementsSpec, ctx: CompileContext) -> Checker:
         used: set[int] = set()
         evidence = []
         reviews = []
+        doubts: list[Doubt] = []
         for element in graded:
             for i, checker in enumerate(accepted):
                 if i in used:
@@ -58,6 +59,7 @@ def compile_elements(spec: ElementsSpec, ctx: CompileContext) -> Checker:
                 m = checker(element)
                 if m.review:
                     reviews.append(m.review)
+                doubts.extend(m.doubts)
                 if m.matched:
                     used.add(i)
                     evidence.append(element)
@@ -65,6 +67,13 @@ def compile_elements(spec: ElementsSpec, ctx: CompileContext) -> Checker:
         review = "; ".join(dict.fromkeys(reviews)) or None
         skipped = len(elements) - len(graded)
         message = f"Only the first {spec.first_n} listed answers were graded." if skipped > 0 else None
-        return Match(bool(used), count=len(used), evidence=tuple(evidence), review=review, message=message)
+        return Match(
+            bool(used),
+            count=len(used),
+            evidence=tuple(evidence),
+            review=review,
+            message=message,
+            doubts=tuple(dict.fromkeys(doubts)),
+        )
 
     return check

@@ -1,0 +1,216 @@
+"""From a scored part to its confidence, status and review reasons.
+
+A :class:`PartReviewer` is built once per compiled part. For each answer it
+computes the signals in :data:`FEATURES`, the shipped model
+(:mod:`grader.review.fitted`) turns them into the probability that the points
+are exactly what a careful human would give, and a part below
+:data:`REVIEW_BELOW` goes to ``needs_review`` with reasons that quote the
+evidence. The checkers' own review reasons (a timeout, a manual item) still
+send a part to review whatever the model says.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+from grader.checkers.base import Doubt, Example, Match
+from grader.result import PartResult
+from grader.rubric.model import Item, Part
+
+REVIEW_BELOW = 0.75  # parts whose grade is exactly right with a lower probability go to review
+
+# Signals, in the order the shipped model weighs them.
+FEATURES = (
+    "free",  # the part has free-text items (concepts, classifiers, elements)
+    "math",  # ... or math/pattern items, and no free text
+    "share",  # points / max
+    "partial",  # 0 < points < max
+    "matched_share",  # positive items matched / positive items
+    "near_miss",
+    "negated",
+    "hedged",
+    "unread",
+    "indirect",
+    "off_subject",
+    "disagree",  # |second opinion's share - share| on free text
+    "unforeseen",  # share of the answer's content words that no item, model answer or example uses
+    "length_off",  # |log| of the answer's length against graded examples earning as much
+    "nonanswer",  # "모르겠습니다", "no idea", "?"
+    "log_tokens",
+)
+DOUBT_KINDS = ("near_miss", "negated", "hedged", "unread", "indirect", "off_subject")
+FREE_KINDS = frozenset({"concept", "classifier", "elements", "manual"})
+MATH_KINDS = frozenset({"expression", "regex", "number", "tuple"})
+NONANSWER = re.compile(
+    r"^\W*(?:i\s*(?:do\s*n[o']?t|dunno)\s*know|don'?t\s*know|dunno|no\s*idea|idk|not\s*sure|pass|skip|n/?a|"
+    r"\?+|-+|모르겠\w*|잘\s*모르\w*|모름\w*|몰라\w*|패스|생략)\W*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    confidence: float
+    features: dict[str, float]
+    reasons: tuple[str, ...]
+
+
+def check_kinds(check: Any) -> set[str]:
+    """Every checker kind a ``check:`` mapping names, nested ones included."""
+    kinds: set[str] = set()
+    if isinstance(check, dict):
+        if isinstance(check.get("type"), str):
+            kinds.add(check["type"])
+        for value in check.values():
+            kinds |= check_kinds(value)
+    elif isinstance(check, list):
+        for value in check:
+            kinds |= check_kinds(value)
+    return kinds
+
+
+def _strings(check: Any) -> Iterable[str]:
+    """The words a check looks for (synonyms, option texts), not its patterns."""
+    if isinstance(check, dict):
+        for key, value in check.items():
+            if key in ("synonyms", "all", "texts", "of", "accept", "concepts", "about"):
+                yield from _strings(value)
+    elif isinstance(check, list):
+        for value in check:
+            yield from _strings(value)
+    elif isinstance(check, str):
+        yield check.replace("*", "")
+
+
+class PartReviewer:
+    """What one part's answers are compared with: its vocabulary, examples and a second opinion."""
+
+    def __init__(self, part: Part, examples: Sequence[Example], model_answer: str, prompt: str):
+        from grader.freetext.text import content_stems
+
+        self.part = part
+        self.max = float(part.max)
+        kinds = set().union(*(check_kinds(i.check) for i in part.items))
+        self.free = bool(kinds & FREE_KINDS)
+        self.math = not self.free and bool(kinds & MATH_KINDS)
+        self.positives = [i for i in part.items if i.effect == "add" and i.points > 0]
+        texts = [model_answer, prompt, *(e.answer for e in examples)]
+        for item in part.items:
+            texts.extend([item.feedback, item.miss_feedback, *_strings(item.check)])
+        self.vocab = frozenset(s for t in texts for s in content_stems(t))
+        self.lengths = [(e.points / e.max if e.max else 0.0, _tokens(e.answer)) for e in examples if e.answer]
+        self.second = None
+        if self.free and (model_answer or len(examples) >= 2):
+            from grader.freetext.scorer import PartScorer
+
+            targets = [(e.answer, min(1.0, max(0.0, e.points / e.max))) for e in examples if e.max]
+            if model_answer:
+                targets.append((model_answer, 1.0))
+            scorer = PartScorer([model_answer] if model_answer else [], prompt, targets)
+            self.second = scorer if scorer.usable else None
+
+    def assess(self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult) -> PartResult:
+        if result.status == "blank":
+            return result
+        verdict = self.verdict(text, matches, result)
+        reviews = list(result.review_reasons)
+        if verdict.confidence < REVIEW_BELOW:
+            reviews.extend(verdict.reasons or (f"low confidence ({verdict.confidence:.2f}) in this reading",))
+        status = "needs_review" if reviews else result.status
+        return replace(
+            result,
+            status=status,
+            confidence=min(result.confidence, verdict.confidence),
+            review_reasons=tuple(dict.fromkeys(reviews)),
+        )
+
+    def verdict(self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult) -> Verdict:
+        from grader.review.fitted import MODEL
+
+        values, reasons = self.signals(text, matches, result)
+        p = MODEL.prob([values[name] for name in FEATURES])
+        return Verdict(p, values, tuple(r for _, r in sorted(reasons, key=lambda wr: -wr[0])))
+
+    def signals(
+        self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult
+    ) -> tuple[dict[str, float], list[tuple[float, str]]]:
+        from grader.freetext.text import content_stems
+
+        points, top = float(result.points), self.max
+        share = points / top if top else 0.0
+        v = dict.fromkeys(FEATURES, 0.0)
+        v["free"], v["math"] = float(self.free), float(self.math)
+        v["share"] = share
+        v["partial"] = float(0 < points < top)
+        reasons: list[tuple[float, str]] = []
+
+        matched_ids = {m.id for m in result.matched}
+        if self.positives:
+            v["matched_share"] = sum(i.id in matched_ids for i in self.positives) / len(self.positives)
+        counts = dict.fromkeys(DOUBT_KINDS, 0)
+        for item, match in matches:
+            for d in _unique(match.doubts):
+                if d.kind in counts:
+                    counts[d.kind] += 1
+                    reasons.append((2.0, f"item {item.id!r}: {d.detail}"))
+        for kind, n in counts.items():
+            v[kind] = float(min(n, 2))
+
+        v["nonanswer"] = float(bool(NONANSWER.match(text)))
+        n_tokens = _tokens(text)
+        v["log_tokens"] = math.log1p(n_tokens)
+        if self.free:
+            stems = list(dict.fromkeys(content_stems(text)))
+            if stems:
+                unknown = [s for s in stems if s not in self.vocab and not s.isdigit()]
+                v["unforeseen"] = len(unknown) / len(stems)
+                if v["unforeseen"] >= 0.5 and len(unknown) >= 3:
+                    shown = ", ".join(f"'{s}'" for s in unknown[:5])
+                    reasons.append((1.0, f"most of the answer's words ({shown}) appear in no item, model answer or example"))
+            if self.second is not None:
+                p2 = self.second.prob(text)
+                v["disagree"] = abs(p2 - share)
+                if v["disagree"] >= 0.4:
+                    reasons.append(
+                        (
+                            1.5,
+                            f"second opinion (similarity to the model answer and graded examples): about "
+                            f"{_fmt(round(2 * p2 * top) / 2)} of {_fmt(top)} points; the items give {_fmt(points)}",
+                        )
+                    )
+            typical = self._typical_length(share)
+            if typical is not None:
+                v["length_off"] = abs(math.log((n_tokens + 1) / (typical + 1)))
+                if v["length_off"] >= 1.2:
+                    longer = "longer" if n_tokens > typical else "shorter"
+                    reasons.append(
+                        (0.5, f"the answer is much {longer} ({n_tokens} words) than graded examples earning as much")
+                    )
+        return v, reasons
+
+    def _typical_length(self, share: float) -> float | None:
+        if not self.lengths:
+            return None
+        close = [n for s, n in self.lengths if abs(s - share) <= 0.25] or [n for _, n in self.lengths]
+        close.sort()
+        return float(close[len(close) // 2])
+
+
+def _tokens(text: str) -> int:
+    from grader.freetext.text import tokenize
+
+    return len(tokenize(text))
+
+
+def _unique(doubts: Iterable[Doubt]) -> list[Doubt]:
+    return list(dict.fromkeys(doubts))
+
+
+def _fmt(x: float | Fraction) -> str:
+    x = float(x)
+    return str(int(x)) if x == int(x) else f"{x:g}"
