@@ -17,9 +17,9 @@ reported confidence: the share graded exactly right in each bin). Figures, never
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
-from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -119,7 +119,7 @@ def summary(graded: list[Graded]) -> dict:
 
 def calibration(graded: list[Graded]) -> list[dict]:
     rows = []
-    for lo, hi in zip(BINS, BINS[1:], strict=False):
+    for lo, hi in itertools.pairwise(BINS):
         inside = [g for g in graded if lo <= g.result.confidence < hi]
         if inside:
             mean_conf = sum(g.result.confidence for g in inside) / len(inside)
@@ -164,8 +164,10 @@ def show(graded: list[Graded], what: str) -> None:
             continue
         r = g.result
         mark = "REVIEW" if g.flagged else "SILENT"
-        print(f"--- {g.case.rubric} {g.case.part} [{g.case.id}] {mark}: machine {float(r.points):g} human "
-              f"{float(g.case.points):g} / {float(r.max):g}  conf {r.confidence:.2f}")
+        print(
+            f"--- {g.case.rubric} {g.case.part} [{g.case.id}] {mark}: machine {float(r.points):g} human "
+            f"{float(g.case.points):g} / {float(r.max):g}  conf {r.confidence:.2f}"
+        )
         print("    answer: " + g.case.answer.replace("\n", "\n            "))
         print(f"    human:  {g.case.note}")
         print(f"    items:  {[(m.id, float(m.points), list(m.evidence)[:3]) for m in r.matched]}")
@@ -222,8 +224,10 @@ def thresholds(graded: list[Graded]) -> None:
     """What each review threshold would cost and catch (dev split)."""
     print("    threshold   review   silent wrong")
     for t in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
-        flagged = [g.result.confidence < t or bool(g.result.review_reasons and g.flagged and
-                   g.result.confidence >= 0.999) for g in graded]
+        flagged = [
+            g.result.confidence < t or bool(g.result.review_reasons and g.flagged and g.result.confidence >= 0.999)
+            for g in graded
+        ]
         silent = sum(not g.exact and not f for g, f in zip(graded, flagged, strict=True))
         print(f"    {t:9.2f}   {sum(flagged) / len(graded):6.1%}   {silent / len(graded):6.1%}")
 

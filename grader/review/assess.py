@@ -171,7 +171,9 @@ class PartReviewer:
                 v["unforeseen"] = len(unknown) / len(stems)
                 if v["unforeseen"] >= 0.5 and len(unknown) >= 3:
                     shown = ", ".join(f"'{s}'" for s in unknown[:5])
-                    reasons.append((1.0, f"most of the answer's words ({shown}) appear in no item, model answer or example"))
+                    reasons.append(
+                        (1.0, f"most of the answer's words ({shown}) appear in no item, model answer or example")
+                    )
             if self.second is not None:
                 p2 = self.second.prob(text)
                 v["disagree"] = abs(p2 - share)
