@@ -12,14 +12,12 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from grader.checkers.base import Checker, CompileContext, Match, SpecBase, register
+from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, register
 from grader.normalize import fold
+from grader.readers.options import OptionTexts, option_index, read_options
 
-_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ① .. ⑳
 _TOKEN = re.compile(r"[a-z]+|[0-9]+|[\u2460-\u2473]")
 _PREFIX = re.compile(r"^\s*(?:answers?|ans|sol(?:ution)?|정답|답|my answer)\s*(?:is|은|는)?\s*[:：=\-→>]*\s*", re.I)
-_FILLER = {"and", "or", "und", "both", "options", "option", "box", "boxes", "answer", "answers", "is", "are"}
-_NONE_WORDS = {"none", "nothing", "neither", "keine", "없음", "없다", "아무것도"}
 
 
 class ChoiceSpec(SpecBase):
@@ -28,7 +26,9 @@ class ChoiceSpec(SpecBase):
     correct: list[str] | str
     mode: Literal["exact", "each", "subset", "contains"] = "exact"
     order: bool = False
-    texts: dict[str, str] = Field(default_factory=dict)
+    # what each option says (one text, or several: the option's wording in each language), for answers
+    # that name an option by its content
+    texts: dict[str, str | list[str]] = Field(default_factory=dict)
 
     @field_validator("options")
     @classmethod
@@ -55,64 +55,15 @@ class ChoiceSpec(SpecBase):
         return self
 
 
-def _pure_list(tokens: list[str], options: list[str], letters: list[str]) -> bool:
-    """True when the answer is nothing but option names ("b, c", "BC", "2 and 3")."""
-    for tok in tokens:
-        if tok in options or tok in _CIRCLED or tok.isdigit() or tok in _FILLER:
-            continue
-        if tok.isalpha() and len(tok) <= len(letters) and len(set(tok)) == len(tok) and set(tok) <= set(letters):
-            continue
-        return False
-    return True
+def read_ticked(answer: str, options: list[str], texts: dict[str, str | list[str]]) -> list[str] | None:
+    """The options an answer names, in the order written; None if unreadable (see grader.readers.options)."""
+    return read_options(answer, options, option_texts(texts)).ticked
 
 
-def _option_index(tok: str, n: int) -> int | None:
-    """1-based option number written as a digit or circled number."""
-    if tok in _CIRCLED and _CIRCLED[tok] <= n:
-        return _CIRCLED[tok]
-    if tok.isdigit() and 1 <= int(tok) <= n:
-        return int(tok)
-    return None
-
-
-def _from_texts(text: str, texts: dict[str, str]) -> list[str]:
-    """Options quoted by their text; longest texts first, so "Leaky ReLU" is not also "ReLU"."""
-    found = []
-    for label, option_text in sorted(texts.items(), key=lambda kv: -len(kv[1])):
-        needle = fold(option_text)
-        if needle and needle in text:
-            found.append(label)
-            text = text.replace(needle, " ")
-    return found
-
-
-def read_ticked(answer: str, options: list[str], texts: dict[str, str]) -> list[str] | None:
-    """The options an answer names, in the order written; None if unreadable.
-
-    A pure list ("b, c", "BC", "②③") is read whole. In prose ("c - dropout
-    helps") reading stops at the first word that is not an option, so articles
-    and words spelt with option letters ("a", "bad") are not ticks.
-    """
-    text = _PREFIX.sub("", fold(answer), count=1)
-    tokens = _TOKEN.findall(text)
-    letters = [o for o in options if len(o) == 1 and o.isalpha()]
-    pure = _pure_list(tokens, options, letters)
-    found: list[str] = []
-    for tok in tokens:
-        index = _option_index(tok, len(options)) if letters or tok in _CIRCLED else None
-        if tok in options:
-            found.append(tok)
-        elif index is not None:
-            found.append(options[index - 1])
-        elif pure and tok.isalpha() and tok not in _FILLER:
-            found.extend(tok)  # "bc" written without separators
-        elif tok not in _FILLER and found:
-            break  # prose after the options
-    if not found:
-        found = _from_texts(text, texts)
-    if not found and any(w in text for w in _NONE_WORDS):
-        return []
-    return list(dict.fromkeys(found)) if found else None
+def option_texts(texts: dict[str, str | list[str]]) -> OptionTexts | None:
+    if not texts:
+        return None
+    return OptionTexts({k.casefold(): [v] if isinstance(v, str) else list(v) for k, v in texts.items()})
 
 
 def read_sequence(answer: str, options: list[str]) -> str | None:
@@ -127,7 +78,7 @@ def read_sequence(answer: str, options: list[str]) -> str | None:
         return "".join(singles)
     if options:
         for tok in tokens:
-            index = _option_index(tok, len(options))
+            index = option_index(tok, len(options))
             if index is None and len(tok) == 1 and tok.isalpha():
                 index = ord(tok) - ord("a") + 1 if ord(tok) - ord("a") < len(options) else None
             if index is not None:
@@ -154,23 +105,29 @@ def compile_choice(spec: ChoiceSpec, ctx: CompileContext) -> Checker:
         return check_order
 
     correct = {str(c).casefold() for c in spec.correct}
-    texts = {k.casefold(): v for k, v in spec.texts.items()}
+    content = option_texts(spec.texts)
 
     def check(answer: str) -> Match:
-        ticked_list = read_ticked(answer, options, texts)
+        reading = read_options(answer, options, content)
+        ticked_list = reading.ticked
         if ticked_list is None:
-            return Match.no(message="Could not read which options were chosen.")
+            return Match(
+                False,
+                message="Could not read which options were chosen.",
+                doubts=(Doubt("unread", reading.how),),
+            )
         ticked = set(ticked_list)
         evidence = (f"chosen: {', '.join(ticked_list) or 'none'}",)
+        doubts = reading.doubts
         if spec.mode == "exact":
-            return Match(ticked == correct, count=int(ticked == correct), evidence=evidence)
+            return Match(ticked == correct, count=int(ticked == correct), evidence=evidence, doubts=doubts)
         if spec.mode == "subset":
             ok = bool(ticked) and ticked <= correct
-            return Match(ok, count=len(ticked & correct), evidence=evidence)
+            return Match(ok, count=len(ticked & correct), evidence=evidence, doubts=doubts)
         if spec.mode == "contains":
             ok = correct <= ticked
-            return Match(ok, count=len(ticked & correct), evidence=evidence)
+            return Match(ok, count=len(ticked & correct), evidence=evidence, doubts=doubts)
         right = sum(1 for o in options if (o in ticked) == (o in correct))
-        return Match(right > 0, count=right, evidence=evidence, credit=right / len(options))
+        return Match(right > 0, count=right, evidence=evidence, credit=right / len(options), doubts=doubts)
 
     return check

@@ -18,42 +18,15 @@ import re
 from typing import Literal
 
 from pydantic import Field
-from rapidfuzz.distance import OSA
 
 from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, register
 from grader.normalize import fold
+from grader.readers.verdicts import KO_STEMS as _KO_STEMS
+from grader.readers.verdicts import truth as _truth
+from grader.readers.verdicts import typo_truth as _typo_truth
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_TRUE = _words(
-    "true t yes y yep yeah yup correct right agree o ○ ⭕ ✓ ✔ wahr richtig 참 예 네 응 맞다 맞음 맞아 맞아요 맞습니다 "
-    "맞는 맞고 그렇다 그렇습니다 그래 그렇죠 옳다 옳음 옳습니다 옳은 사실 사실이다 동의"
-)
-_FALSE = _words(
-    "false f no n nope nah incorrect wrong disagree x × ✗ ✘ falsch 거짓 틀리다 틀림 틀려 틀렸다 틀립니다 틀린 틀렸음 "
-    "아니다 아님 아니오 아니요 아뇨 아닙니다 아니 아니에요 그렇지않다 오답"
-)
-# Korean verdict words are inflected: the stem decides ("참이다", "거짓입니다", "맞는다", "틀렸음").
-_KO_STEMS = (
-    ("참", True),
-    ("거짓", False),
-    ("맞", True),
-    ("옳", True),
-    ("그렇", True),
-    ("틀리", False),
-    ("틀렸", False),
-    ("틀린", False),
-    ("틀림", False),
-    ("아니", False),
-    ("아닙", False),
-    ("아님", False),
-)
-# A truth word followed by these is denied: "맞지 않다", "참이 아니다", "사실이 아님", "not true" is handled apart.
+# A Korean truth word followed by these is denied: "맞지 않다", "참이 아니다", "사실이 아님".
 _KO_DENIAL = re.compile(r"^\s*(?:지|이|가|은|는)?\s*(?:않|아니|아님|아닙|못)")
-_TYPO_WORDS = {"true": True, "false": False, "correct": True, "incorrect": False, "richtig": True, "falsch": False}
 _PREFIX = re.compile(
     r"^\s*(?:(?:a|ans)\s*[:：.)=→]+|(?:answer|정답|답|my answer|verdict)\s*(?:is|은|는)?\s*[:：.)=\-→]*)\s*"
 )
@@ -81,27 +54,6 @@ def verdict_letters(prompt: str) -> dict[str, bool]:
         if value is not None:
             out.setdefault(letter.casefold(), value)
     return out if set(out.values()) == {True, False} else {}
-
-
-def _truth(word: str) -> bool | None:
-    if word in _TRUE:
-        return True
-    if word in _FALSE:
-        return False
-    for stem, value in _KO_STEMS:
-        if word.startswith(stem):
-            return value
-    return None
-
-
-def _typo_truth(word: str) -> bool | None:
-    """One transposed, missing or wrong letter in a verdict word of four letters or more ("Fasle")."""
-    if len(word) < 4 or not word.isascii():
-        return None
-    for target, value in _TYPO_WORDS.items():
-        if abs(len(word) - len(target)) <= 1 and OSA.distance(word, target, score_cutoff=1) <= 1:
-            return value
-    return None
 
 
 def _verdict_word(text: str, m: re.Match[str], index: int) -> bool:

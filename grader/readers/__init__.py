@@ -1,0 +1,1 @@
+"""Readers of what students write: verdicts, chosen options."""
