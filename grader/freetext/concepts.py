@@ -17,7 +17,7 @@ use momentum"), unless the phrase itself is negative ("not differentiable").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -263,6 +263,8 @@ class ConceptHit:
     count: int
     evidence: tuple[str, ...]
     negated: tuple[str, ...]  # phrases found only inside a negation
+    spans: tuple[tuple[int, int], ...] = ()  # token spans of the hits that count
+    dropped: tuple[tuple[int, int], ...] = ()  # token spans ``keep`` refused
 
 
 @dataclass(frozen=True)
@@ -293,18 +295,31 @@ class Concept:
         groups = tuple(tuple(p for p in (compile_phrase(s, typo) for s in g) if p.words) for g in all_)
         return Concept(syn, tuple(g for g in groups if g), negation, min_hits, lexicon or Lexicon())
 
-    def find(self, text: str) -> ConceptHit:
+    def find(self, text: str, keep: Callable[[int, int], bool] | None = None) -> ConceptHit:
+        """Where the concept occurs; ``keep(first, last)`` may refuse a hit's token span (e.g. off subject)."""
         v = view(text)
         where = self.lexicon.positions(v)
         evidence: list[str] = []
         negated: list[str] = []
+        kept: list[tuple[int, int]] = []
+        dropped: list[tuple[int, int]] = []
         count = 0
+
+        def admit(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+            if keep is None:
+                return spans
+            good = [sp for sp in spans if keep(*sp)]
+            dropped.extend(sp for sp in spans if sp not in good)
+            return good
+
         for ph in self.synonyms:
             if ph.first not in where:  # cheap reject: most phrases' first word is absent
                 continue
             spans, only_negated = ph.find(v, self.negation, where)
+            spans = admit(spans)
             if spans:
                 count += 1
+                kept.extend(spans)
                 evidence.extend(ph.span_text(v, a, b) for a, b in spans)
             elif only_negated:
                 negated.append(ph.source)
@@ -315,9 +330,13 @@ class Concept:
                 if ph.first not in where:
                     continue
                 spans, _ = ph.find(v, self.negation, where)
+                spans = admit(spans)
                 if spans:
                     group_hit = True
+                    kept.extend(spans)
                     evidence.extend(ph.span_text(v, a, b) for a, b in spans)
                     break
             ok = ok and group_hit
-        return ConceptHit(ok, count, tuple(dict.fromkeys(evidence)), tuple(negated))
+        return ConceptHit(
+            ok, count, tuple(dict.fromkeys(evidence)), tuple(negated), tuple(dict.fromkeys(kept)), tuple(dropped)
+        )

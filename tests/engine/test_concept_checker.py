@@ -99,13 +99,13 @@ def test_a_negative_phrase_is_matched_as_written():
         ("xavier", "xavir init", True),  # 6 letters: one edit allowed
         ("xavier", "xvr init", False),
         ("batch normalization", "batch normalisation", True),  # 13 letters: two edits allowed
-        ("batch normalization", "batch norm", False),
+        ("batch normalization", "batch nrm", False),
         ("normaliz*", "normalizing", True),
         ("normaliz*", "normalising", True),  # the prefix is typo-tolerant from 5 letters
         ("normaliz*", "nominal", False),
         ("relu", "relu", True),
         ("relu", "rely", False),  # no typo tolerance under 5 letters
-        ("dropout", "drop out", False),
+        ("dropout", "drip off", False),
     ],
 )
 def test_typos_and_wildcards(synonym, answer, matched):
@@ -207,3 +207,25 @@ def test_typo_budget_per_word_in_one_matrix():
     assert not short.find(text).matched
     assert mid.find(text).evidence == ("sigmoyd",)
     assert set(long.find(text).evidence) == {"regularizaton", "regulrizaton"}
+
+
+@pytest.mark.parametrize(
+    "synonym, answer",
+    [
+        ("batch normalization", "batch norm"),
+        ("batch normalization", "BN을 쓴다"),
+        ("dropout", "드롭아웃을 추가"),
+        ("learning rate too high", "lr too high"),
+        ("learning rate too high", "학습률 too high"),
+        ("vanishing gradient", "기울기 소실 문제"),
+    ],
+)
+def test_the_fields_other_names_for_a_term_match_through_the_shared_thesaurus(synonym, answer):
+    assert checker({"type": "concept", "synonyms": [synonym]})(answer).matched
+
+
+def test_a_rubric_adds_its_own_names():
+    spec = {"type": "concept", "synonyms": ["gamma and beta"]}
+    defs = {"synonyms": [["gamma", "γ", "감마"], ["beta", "β", "베타"]]}
+    assert checker(spec, definitions=defs)("감마 and 베타 are learned").matched
+    assert not checker(spec)("감마 and 베타 are learned").matched
