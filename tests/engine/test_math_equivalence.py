@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from grader.mathexpr import Key, Ok, Tolerance, build_scope, read
@@ -166,6 +166,11 @@ def test_rubric_domain_restricts_the_points():
     assert Key(key.node, scope, domain={"x": (0.1, 5.0)}).compare(answer.node, symbolic=False).equal is True
 
 
+def readable(*texts: str) -> bool:
+    """Both sides read; nested exp(exp(...)) folds to a number too large to read, which is refused, not compared."""
+    return all(isinstance(read(t, SCOPE, "plain"), Ok) for t in texts)
+
+
 LEAVES = st.sampled_from(["x", "y", "2", "3", "1/2", "pi"])
 EXPRS = st.recursive(
     LEAVES,
@@ -181,6 +186,7 @@ EXPRS = st.recursive(
 @given(EXPRS, EXPRS, EXPRS)
 def test_rewritten_expressions_are_never_called_different(a, b, c):
     """Distributing and commuting keeps the value: the verdict is True or undecided, never False."""
+    assume(readable(f"({a})*(({b})+({c}))", f"({c})*({a})+({a})*({b})"))
     assert verdict(f"({a})*(({b})+({c}))", f"({c})*({a})+({a})*({b})") is not False
     assert verdict(f"({a})-({b})", f"-({b})+({a})") is not False
 
@@ -188,6 +194,7 @@ def test_rewritten_expressions_are_never_called_different(a, b, c):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(EXPRS, st.sampled_from(["1", "x", "1e-12", "0.001*y"]))
 def test_shifted_expressions_are_never_called_equal(a, shift):
+    assume(readable(f"({a}) + {shift}", a))
     assert verdict(f"({a}) + {shift}", a) is not True
 
 
