@@ -157,17 +157,19 @@ class Thesaurus:
         return self._where.get(tuple(words))
 
     def variants(self, phrase: str) -> list[str]:
-        """``phrase`` and the phrases made by swapping each name it contains for the others of its group."""
-        words = [t.text for t in tokenize(phrase)]
-        if not words or (phrase.strip().endswith("*") and len(words) == 1):
-            return [phrase]
+        """``phrase`` and the phrases made by swapping each name it contains for the others of its group.
+
+        A final wildcard stays on the last word: ``"parameter*"`` also gives ``"param*"`` and ``"파라미터*"``."""
         star = phrase.strip().endswith("*")
+        words = [t.text for t in tokenize(phrase)]
+        if not words:
+            return [phrase]
         pieces: list[tuple[str, ...]] = []  # alternatives for each stretch of the phrase
         i = 0
         while i < len(words):
             for n in range(min(self._longest, len(words) - i), 0, -1):
-                index = self._where.get(tuple(words[i : i + n]))
-                if index is not None and not (star and i + n == len(words)):
+                index = self._where.get(_comparable(" ".join(words[i : i + n])))
+                if index is not None:
                     pieces.append(tuple(" ".join(w) for w in self.groups[index]))
                     i += n
                     break
