@@ -14,7 +14,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from grader.checkers.base import Checker, CompileContext, Match, SpecBase, SpecError, register
+from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, SpecError, register
+from grader.checkers.concept import part_subjects
+from grader.freetext.claims import phrases_of, token_at
 
 MAX_DIGITS = 40
 _NUM = r"[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?"
@@ -25,8 +27,9 @@ _LATEX_FRAC = re.compile(r"\\[dt]?frac\s*\{\s*([^{}]+?)\s*\}\s*\{\s*([^{}]+?)\s*
 
 def _finder(decimal_comma: bool) -> re.Pattern[str]:
     num = _NUM_DC if decimal_comma else _NUM
-    # a number not glued to letters or digits or underscores (so "x2", "1_000", "v3" are not read)
-    return re.compile(rf"(?<![\w.])({num})(?:\s*/\s*({num}))?(?![\w])")
+    # a number not glued to Latin letters, digits or underscores (so "x2", "1_000", "v3" are not read);
+    # Korean counters and particles may follow it ("45개", "0.5이고")
+    return re.compile(rf"(?<![A-Za-z0-9_.])({num})(?:\s*/\s*({num}))?(?![A-Za-z0-9_])")
 
 
 def _clean(text: str) -> str:
@@ -110,6 +113,10 @@ class NumberSpec(SpecBase):
     pick: Literal["last", "first", "any", "only"] = "last"
     name: str | None = None
     decimal_comma: bool = False
+    # "25%" (and 25 where the key is 0.25) read as a share
+    percent: bool = False
+    # the subject the number must be given for ("MLP", "다층"), when the answer reports several
+    about: list[str] = Field(default_factory=list)
 
     @field_validator("value", "also", mode="before")
     @classmethod
@@ -133,11 +140,34 @@ def round_sig(value: Fraction, figs: int) -> Fraction:
     return Fraction(round(value * scale)) / scale
 
 
-def close(got: Fraction, want: Fraction, spec: NumberSpec) -> bool:
+def _decimals(text: str) -> int:
+    mantissa = text.lower().split("e")[0]
+    return len(mantissa.split(".")[1]) if "." in mantissa else 0
+
+
+def _repeating(value: Fraction) -> bool:
+    """A fraction whose decimal expansion never ends (1/3, 2/7): students round it."""
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d != 1
+
+
+def close(got: Fraction, want: Fraction, spec: NumberSpec, text: str = "") -> bool:
     if spec.sig_figs is not None:
         return round_sig(got, spec.sig_figs) == round_sig(want, spec.sig_figs)
     if spec.abs_tol is None and spec.rel_tol is None:
-        return abs(got - want) <= abs(want) * Fraction(1, 10**9)
+        if abs(got - want) <= abs(want) * Fraction(1, 10**9):
+            return True
+        # a key like 1/3 written as a decimal: rounded or cut after two or more significant digits
+        places = _decimals(text)
+        if _repeating(want) and places and round_sig(want, 2) != 0:
+            significant = places + math.floor(math.log10(abs(want))) + 1
+            scaled, q = want * 10**places, Fraction(10**places)
+            written = {Fraction(round(scaled)) / q, Fraction(math.trunc(scaled)) / q}  # rounded or cut
+            return significant >= 2 and got in written
+        return False
     bound = max(Fraction(str(spec.abs_tol or 0)), Fraction(str(spec.rel_tol or 0)) * abs(want))
     return abs(got - want) <= bound
 
@@ -167,14 +197,41 @@ def compile_number(spec: NumberSpec, ctx: CompileContext) -> Checker:
             return [found[-1]]
         return found
 
+    subjects = part_subjects(ctx) if spec.about else None
+    own = subjects.add(phrases_of(spec.about)) if subjects is not None else None
+
+    def about_own(answer: str, found: list[tuple[Fraction, str, int]]) -> list[tuple[Fraction, str, int]]:
+        """The numbers given for this item's subject (all of them when the answer names no subject)."""
+        if subjects is None:
+            return found
+        cleaned = _clean(answer)  # the text the numbers' positions refer to
+        owner = subjects.owner(cleaned)
+        return [n for n in found if owner(token_at(cleaned, n[2]), token_at(cleaned, n[2])) in (None, own)]
+
+    def matches(value: Fraction, text: str) -> bool:
+        if any(close(value, key, spec, text) for key in keys):
+            return True
+        if spec.percent:
+            share = value / 100
+            return any(close(share, key, spec, "") for key in keys if 0 < abs(key) <= 1)
+        return False
+
     def check(answer: str) -> Match:
         candidates = pick(answer)
         if candidates is None:
-            return Match.no(message="Could not find a number in the answer.")
-        for value, text, _ in candidates:
-            if any(close(value, key, spec) for key in keys):
+            return Match(
+                False,
+                message="Could not find a number in the answer.",
+                doubts=(Doubt("unread", "no number found in the answer"),),
+            )
+        own_candidates = about_own(answer, candidates)
+        for value, text, _ in own_candidates:
+            if matches(value, text):
                 return Match.yes(text)
+        doubts: tuple[Doubt, ...] = ()
+        if len(own_candidates) < len(candidates) and any(matches(v, t) for v, t, _ in candidates):
+            doubts = (Doubt("off_subject", "the right number is given, but for another subject"),)
         shown = ", ".join(t for _, t, _ in candidates[:3])
-        return Match(False, evidence=(f"read {shown}",) if shown else ())
+        return Match(False, evidence=(f"read {shown}",) if shown else (), doubts=doubts)
 
     return check

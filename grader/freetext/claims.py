@@ -167,6 +167,17 @@ class Subjects:
         return owner_of
 
 
+def token_at(text: str, offset: int) -> int:
+    """The index of the token at (or just before) a character offset of ``text``."""
+    toks = view(text).tokens
+    index = 0
+    for i, t in enumerate(toks):
+        if t.start > offset:
+            break
+        index = i
+    return index
+
+
 def near_misses(concept: Concept, text: str) -> list[str]:
     """Synonyms whose every word the answer contains, but not together as the phrase."""
     v = view(text)

@@ -147,6 +147,51 @@ class Phrase:
         return p
 
 
+# Korean particles a synonym may carry that an answer may drop or change ("제약이 없" ~ "제약 없음",
+# "크기가 줄" ~ "크기만 줄어든다"): a Hangul word matches inside a token, so the bare noun matches all.
+_KO_PARTICLES = tuple(
+    sorted(
+        [
+            "이",
+            "가",
+            "을",
+            "를",
+            "은",
+            "는",
+            "의",
+            "에",
+            "로",
+            "으로",
+            "와",
+            "과",
+            "도",
+            "만",
+            "에서",
+            "에게",
+            "에는",
+            "에도",
+            "보다",
+            "처럼",
+            "까지",
+            "부터",
+            "이나",
+            "이란",
+            "라는",
+            "이라는",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def _bare_noun(word: str) -> str:
+    for particle in _KO_PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
 @lru_cache(maxsize=4096)
 def compile_phrase(source: str, typo: bool = True) -> Phrase:
     raws = []
@@ -155,6 +200,7 @@ def compile_phrase(source: str, typo: bool = True) -> Phrase:
         parts = [t.text for t in tokenize(chunk)]
         if not parts:
             continue
+        parts = [_bare_noun(p) if p[0] >= "\uac00" and p[0] <= "\ud7a3" else p for p in parts]
         if star:
             parts[-1] += "*"
         raws.extend(parts)

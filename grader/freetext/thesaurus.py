@@ -123,6 +123,9 @@ border | boundary | 가장자리 | 테두리
 downsampling | down sampling | subsampling | sub sampling | 다운샘플링 | 다운 샘플링 | 서브샘플링
 upsampling | up sampling | 업샘플링 | 업 샘플링
 dimension | dim | 차원
+size | 크기 | 사이즈
+stops learning | stop learning | does not learn | doesn't learn | cannot learn | can't learn | no learning | 학습 안 됨 | 학습이 안 | 학습되지 않 | 학습 불가 | 학습을 못 | 학습이 되지 않 | 학습 안 되
+does not update | doesn't update | no update | not updated | stop updating | stops updating | 업데이트 안 | 업데이트되지 않 | 업데이트가 안 | 갱신 안 | 갱신되지 않 | 갱신이 안
 transpose | 전치
 zero centered | 0 centered | zero centred | 0 중심 | 영 중심
 saturation | saturate | saturates | saturated | 포화

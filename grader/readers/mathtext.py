@@ -67,5 +67,5 @@ def with_definitions(text: str) -> str:
             continue
         use = re.compile(rf"(?<![\w\\]){re.escape(name)}(?![\w])")
         head, tail = t[: m.end()], t[m.end() :]
-        t = head + use.sub(lambda _m, v=value: f"({v})", tail)
+        t = head + use.sub(f"({value})".replace("\\", "\\\\"), tail)
     return t

@@ -53,6 +53,10 @@ NONANSWER = re.compile(
 )
 
 
+_LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+")
+_SYMBOL = re.compile(r"[a-z]\w?|[a-z]_\w+")  # x, w1, w_1: names in formulas, not words
+
+
 @dataclass(frozen=True)
 class Verdict:
     confidence: float
@@ -165,9 +169,9 @@ class PartReviewer:
         n_tokens = _tokens(text)
         v["log_tokens"] = math.log1p(n_tokens)
         if self.free:
-            stems = list(dict.fromkeys(content_stems(text)))
+            stems = list(dict.fromkeys(content_stems(_LATEX_COMMAND.sub(" ", text))))
             if stems:
-                unknown = [s for s in stems if s not in self.vocab and not s.isdigit()]
+                unknown = [s for s in stems if s not in self.vocab and not s.isdigit() and not _SYMBOL.fullmatch(s)]
                 v["unforeseen"] = len(unknown) / len(stems)
                 if v["unforeseen"] >= 0.5 and len(unknown) >= 3:
                     shown = ", ".join(f"'{s}'" for s in unknown[:5])

@@ -229,3 +229,18 @@ def test_a_rubric_adds_its_own_names():
     defs = {"synonyms": [["gamma", "γ", "감마"], ["beta", "β", "베타"]]}
     assert checker(spec, definitions=defs)("감마 and 베타 are learned").matched
     assert not checker(spec)("감마 and 베타 are learned").matched
+
+
+@pytest.mark.parametrize(
+    "synonym, answer",
+    [
+        ("제약이 없", "입력 이미지 크기에 제약 없음"),
+        ("크기가 줄", "크기만 줄어든다"),
+        ("크기를 유지", "size를 유지함"),
+        ("stops learning", "앞쪽 layer는 학습이 안 됨"),
+        ("stops learning", "학습되지 않는다"),
+        ("stops learning", "학습 불가"),
+    ],
+)
+def test_korean_particles_and_inflections_of_one_idea(synonym, answer):
+    assert checker({"type": "concept", "synonyms": [synonym]})(answer).matched

@@ -70,3 +70,45 @@ def test_two_decimals_with_a_slash_are_two_readings_not_a_fraction():
 
     assert [float(v) for v, _, _ in read_numbers("R² 0.53/0.64")] == [0.53, 0.64]
     assert [float(v) for v, _, _ in read_numbers("3/100")] == [0.03]
+
+
+@pytest.mark.parametrize("answer", ["총 45개", "45개의 파라미터", "bias 5개 → 총 45개"])
+def test_a_number_followed_by_a_korean_counter_is_read(answer):
+    assert checker({"type": "number", "value": 45})(answer).matched
+
+
+@pytest.mark.parametrize(
+    "answer, matched",
+    [("0.33", True), ("0.333", True), (".3333", True), ("0.34", False), ("0.3", False), ("≈ 0.67", False)],
+)
+def test_a_repeating_fraction_may_be_written_rounded_to_two_or_more_digits(answer, matched):
+    assert checker({"type": "number", "value": "1/3"})(answer).matched is matched
+
+
+def test_two_thirds_rounded_or_cut():
+    c = checker({"type": "number", "value": "2/3"})
+    assert c("0.67").matched and c("0.66").matched and c("0.667").matched
+    assert not checker({"type": "number", "value": 0.5})("0.50001").matched  # terminating keys stay exact
+
+
+def test_percent_is_read_only_when_the_rubric_says_so():
+    assert not checker({"type": "number", "value": 0.25})("25%").matched
+    c = checker({"type": "number", "value": 0.25, "percent": True})
+    assert c("25%").matched and c("about 25 percent").matched
+
+
+def test_a_number_given_for_another_subject_is_not_credited():
+    from test_concept_claims import part_checkers
+
+    single, mlp = part_checkers(
+        [
+            {"type": "number", "value": 0.52, "abs_tol": 0.07, "pick": "any", "about": ["single layer"]},
+            {"type": "number", "value": 0.65, "abs_tol": 0.05, "pick": "any", "about": ["mlp"]},
+        ]
+    )
+    swapped = "The single layer got a higher R^2 (0.7) than the MLP (0.5)."
+    assert not single(swapped).matched and not mlp(swapped).matched
+    assert [d.kind for d in mlp(swapped).doubts] == ["off_subject"]
+    right = "MLP R2 = 0.66, single layer R2 = 0.51"
+    assert single(right).matched and mlp(right).matched
+    assert single("R^2: 0.53 and 0.64").matched  # no subject named: any number
