@@ -191,8 +191,11 @@ def part_signals(compiled: CompiledRubric, case: Case) -> list[float] | None:
     return [values[name] for name in FEATURES]
 
 
-def emit_model(l2: float) -> None:
-    """Fit the review model on the dev split of every rubric and write grader/review/fitted.py."""
+def emit_model(l2: float, rubric_dir: Path | None = None) -> None:
+    """Fit the review model on the dev split of every rubric and write grader/review/fitted.py.
+
+    ``rubric_dir``: grade with these rubric files instead (e.g. the versions from before any rubric was
+    changed after reading the dev split), so the model learns how often unforeseen answers are misread."""
     import numpy as np
 
     from grader.freetext.linear import fit_logistic
@@ -200,7 +203,8 @@ def emit_model(l2: float) -> None:
 
     X, y = [], []
     for name in RUBRICS:
-        compiled = compile_rubric(load_rubric(RUBRICS[name]))
+        path = rubric_dir / RUBRICS[name].name if rubric_dir else RUBRICS[name]
+        compiled = compile_rubric(load_rubric(path))
         for g in grade_cases(compiled, load_cases(name, "dev")):
             x = part_signals(compiled, g.case)
             if x is not None:
@@ -220,16 +224,28 @@ def emit_model(l2: float) -> None:
         print(f"    {n:<14} {w:+.3f}")
 
 
-def thresholds(graded: list[Graded]) -> None:
-    """What each review threshold would cost and catch (dev split)."""
-    print("    threshold   review   silent wrong")
+def thresholds(names: list[str]) -> None:
+    """What each review threshold would cost and catch on the dev split (per rubric and overall)."""
+    from grader.review import assess
+
+    saved = assess.REVIEW_BELOW
+    assess.REVIEW_BELOW = 0.0  # grade with the checkers' own review reasons only
+    try:
+        per: dict[str, list[Graded]] = {}
+        for name in names:
+            compiled = compile_rubric(load_rubric(RUBRICS[name]))
+            per[name] = grade_cases(compiled, load_cases(name, "dev"))
+    finally:
+        assess.REVIEW_BELOW = saved
+    everything = [g for gs in per.values() for g in gs]
+    print("\n    threshold " + "".join(f"  {n[:14]:>14} review/silent" for n in [*per, "all"]))
     for t in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
-        flagged = [
-            g.result.confidence < t or bool(g.result.review_reasons and g.flagged and g.result.confidence >= 0.999)
-            for g in graded
-        ]
-        silent = sum(not g.exact and not f for g, f in zip(graded, flagged, strict=True))
-        print(f"    {t:9.2f}   {sum(flagged) / len(graded):6.1%}   {silent / len(graded):6.1%}")
+        row = f"    {t:9.2f} "
+        for gs in [*per.values(), everything]:
+            flagged = [g.flagged or g.result.confidence < t for g in gs]
+            silent = sum(not g.exact and not f for g, f in zip(gs, flagged, strict=True))
+            row += f"  {sum(flagged) / len(gs):13.1%} {silent / len(gs):5.1%}"
+        print(row)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,10 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--emit-model", action="store_true", help="fit the review model on the dev split")
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--rubric-dir", type=Path, help="grade with the rubric files in this folder instead")
     ap.add_argument("--thresholds", action="store_true", help="review share vs silent wrong per threshold (dev)")
     args = ap.parse_args(argv)
     if args.emit_model:
-        emit_model(args.l2)
+        emit_model(args.l2, args.rubric_dir)
         return 0
     if (args.show or args.thresholds) and args.split != "dev":
         ap.error("--show and --thresholds look only at the dev split: the test split is never inspected while tuning")
@@ -251,14 +268,15 @@ def main(argv: list[str] | None = None) -> int:
     everything: list[Graded] = []
     out = {}
     for name in args.rubric or RUBRICS:
-        compiled = compile_rubric(load_rubric(RUBRICS[name]))
+        path = args.rubric_dir / RUBRICS[name].name if args.rubric_dir else RUBRICS[name]
+        compiled = compile_rubric(load_rubric(path))
         graded = grade_cases(compiled, load_cases(name, args.split))
         everything.extend(graded)
         out[name] = summary(graded)
         if args.show:
             show(graded, args.show)
     if args.thresholds:
-        thresholds(everything)
+        thresholds(args.rubric or list(RUBRICS))
     out["all"] = summary(everything)
     if args.json:
         print(json.dumps(out, indent=2))

@@ -109,10 +109,18 @@ def hedged(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
     return None
 
 
+# "on the contrary", "오히려": the writer says the opposite of what one would expect
+_CONTRARY = re.compile(r"\b(?:on the contrary|actually worse|even worse|the opposite)\b|오히려|반대로", re.I)
+
+
 def reversal(text: str, spans: Sequence[tuple[int, int]], reference: frozenset[str]) -> str | None:
     """A direction word next to a hit that is the opposite of one the model answer uses."""
     for span in spans:
-        used = direction_words(_clause_text(text, span))
+        clause = _clause_text(text, span)
+        contrary = _CONTRARY.search(clause)
+        if contrary:
+            return f"{contrary.group(0)!r} turns the claim around"
+        used = direction_words(clause)
         for word in used:
             if word in reference:
                 continue

@@ -22,7 +22,7 @@ from grader.checkers.base import Doubt, Example, Match
 from grader.result import PartResult
 from grader.rubric.model import Item, Part
 
-REVIEW_BELOW = 0.75  # parts whose grade is exactly right with a lower probability go to review
+REVIEW_BELOW = 0.8  # parts whose grade is exactly right with a lower probability go to review
 
 # Signals, in the order the shipped model weighs them.
 FEATURES = (
@@ -42,7 +42,15 @@ FEATURES = (
     "length_off",  # |log| of the answer's length against graded examples earning as much
     "nonanswer",  # "모르겠습니다", "no idea", "?"
     "log_tokens",
+    "free_partial",  # partial credit on free text: the commonest place for a wrong half point
+    "patterns",  # the part has instructors' patterns (regex), which read one spelling of an idea
+    "math_in_answer",  # the answer writes formulas (LaTeX, operators): harder to read
+    "hangul",  # share of the answer's tokens in Korean
+    "log_items",  # how many positive items the part has
+    "loose_numbers",  # share of the answer's numbers that no matched item used (math and pattern parts)
 )
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+_MATHY = re.compile(r"\\[a-zA-Z]+|[=^_∂∑∫√≤≥≈]|\$")
 DOUBT_KINDS = ("near_miss", "negated", "hedged", "unread", "indirect", "off_subject")
 FREE_KINDS = frozenset({"concept", "classifier", "elements", "manual"})
 MATH_KINDS = frozenset({"expression", "regex", "number", "tuple"})
@@ -103,6 +111,7 @@ class PartReviewer:
         self.free = bool(kinds & FREE_KINDS)
         self.math = not self.free and bool(kinds & MATH_KINDS)
         self.positives = [i for i in part.items if i.effect == "add" and i.points > 0]
+        self.patterns = "regex" in kinds
         texts = [model_answer, prompt, *(e.answer for e in examples)]
         for item in part.items:
             texts.extend([item.feedback, item.miss_feedback, *_strings(item.check)])
@@ -168,6 +177,20 @@ class PartReviewer:
         v["nonanswer"] = float(bool(NONANSWER.match(text)))
         n_tokens = _tokens(text)
         v["log_tokens"] = math.log1p(n_tokens)
+        v["free_partial"] = v["free"] * v["partial"]
+        v["patterns"] = float(self.patterns)
+        v["math_in_answer"] = float(len(_MATHY.findall(text)) >= 2)
+        v["hangul"] = _hangul_share(text)
+        v["log_items"] = math.log1p(len(self.positives))
+        if self.math or self.patterns:
+            numbers = set(_NUMBER.findall(text))
+            used = {n for r in result.matched for e in r.evidence for n in _NUMBER.findall(e)}
+            loose = sorted(numbers - used, key=lambda n: text.find(n))
+            if numbers and top and points < top:
+                v["loose_numbers"] = len(loose) / len(numbers)
+                if len(loose) >= 3 and v["loose_numbers"] >= 0.5:
+                    shown = ", ".join(loose[:6])
+                    reasons.append((1.0, f"numbers no item accounts for: {shown}"))
         if self.free:
             stems = list(dict.fromkeys(content_stems(_LATEX_COMMAND.sub(" ", text))))
             if stems:
@@ -205,6 +228,13 @@ class PartReviewer:
         close = [n for s, n in self.lengths if abs(s - share) <= 0.25] or [n for _, n in self.lengths]
         close.sort()
         return float(close[len(close) // 2])
+
+
+def _hangul_share(text: str) -> float:
+    from grader.freetext.text import tokenize
+
+    toks = tokenize(text)
+    return sum(t.hangul for t in toks) / len(toks) if toks else 0.0
 
 
 def _tokens(text: str) -> int:
