@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from grader.checkers.base import Checker, CompileContext, Match, SpecBase, SpecError, register
+from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, SpecError, register
 from grader.mathexpr import Err, Key, MathError, Node, Scope, Tolerance, build_scope, read, statements, unknown_symbols
 from grader.mathexpr.equivalence import EXACT
 from grader.mathexpr.extract import strip_markdown
@@ -133,7 +133,7 @@ class _ExpressionChecker:
             if all(node.op == "sym" for node in nodes) and not self.trivial_key:
                 continue  # "... for all x": a lone name is prose, not the answer
             return self._chain(text, nodes)
-        return Match.no(message=_most_helpful(problems))
+        return _unread(problems)
 
     def _chain(self, text: str, sides: list[Node]) -> Match:
         """One statement: an expression, an equation, or for an expression key the sides of ``a = b = c``.
@@ -170,6 +170,7 @@ class _ExpressionChecker:
         """any: every statement and every side of every equation is a candidate."""
         problems: list[str] = []
         undecided: str | None = None
+        compared = False
         for text, parsed in self._statements(answer):
             if isinstance(parsed, Err):
                 problems.append(_with_column(parsed))
@@ -180,13 +181,16 @@ class _ExpressionChecker:
                     problems.append(problem)
                     continue
                 verdict = self.key.compare(node)
+                compared = True
                 if verdict.equal:
                     return Match.yes(text)
                 if verdict.equal is None and undecided is None:
                     undecided = f"could not decide whether {text!r} equals the key: {verdict.reason}"
         if undecided:
             return Match.needs_review(undecided)
-        return Match.no(message=_most_helpful(problems))
+        if compared:  # read and compared, and not the key: a plain miss, not an unreadable answer
+            return Match.no(message=_most_helpful(problems) if problems else None)
+        return _unread(problems)
 
     def _statements(self, answer: str) -> Any:
         """(text, parse) of each candidate statement in search order.
@@ -221,6 +225,12 @@ class _ExpressionChecker:
         if banned:
             return f"the answer must not use {', '.join(banned)}"
         return None
+
+
+def _unread(problems: list[str]) -> Match:
+    """Nothing in the answer could be read as math to compare: feedback for the student, a doubt for review."""
+    message = _most_helpful(problems)
+    return Match(False, message=message, doubts=(Doubt("unread", message),))
 
 
 def _with_column(err: Err) -> str:
