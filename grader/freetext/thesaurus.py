@@ -205,6 +205,26 @@ class Thesaurus:
         return found
 
 
+def in_english(text: str, th: Thesaurus | None = None) -> str:
+    """``text`` with every name the thesaurus knows replaced by its group's first (English) name:
+    "드롭아웃을 쓰면 과적합이 줄어든다" -> "dropout 쓰면 overfitting 줄어든다". For comparing answers
+    across languages; the rest of the text is kept as its tokens."""
+    th = th or shared()
+    toks = tokenize(text)
+    found = {a: (g, b) for g, a, b in th.canonical(text)}
+    out = []
+    i = 0
+    while i < len(toks):
+        if i in found:
+            group, last = found[i]
+            out.append(" ".join(th.groups[group][0]))
+            i = last + 1
+        else:
+            out.append(toks[i].text)
+            i += 1
+    return " ".join(out)
+
+
 @lru_cache(maxsize=2048)
 def _comparable(text: str) -> tuple[str, ...]:
     from grader.freetext.text import stem

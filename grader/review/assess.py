@@ -48,6 +48,7 @@ FEATURES = (
     "hangul",  # share of the answer's tokens in Korean
     "log_items",  # how many positive items the part has
     "loose_numbers",  # share of the answer's numbers that no matched item used (math and pattern parts)
+    "free_zero",  # nothing earned on a substantive free-text answer: unforeseen wording is the usual cause
 )
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _MATHY = re.compile(r"\\[a-zA-Z]+|[=^_∂∑∫√≤≥≈]|\$")
@@ -120,11 +121,13 @@ class PartReviewer:
         self.second = None
         if self.free and (model_answer or len(examples) >= 2):
             from grader.freetext.scorer import PartScorer
+            from grader.freetext.thesaurus import in_english
 
-            targets = [(e.answer, min(1.0, max(0.0, e.points / e.max))) for e in examples if e.max]
+            # compared with the field's names in one language, so a Korean answer meets an English model answer
+            targets = [(in_english(e.answer), min(1.0, max(0.0, e.points / e.max))) for e in examples if e.max]
             if model_answer:
-                targets.append((model_answer, 1.0))
-            scorer = PartScorer([model_answer] if model_answer else [], prompt, targets)
+                targets.append((in_english(model_answer), 1.0))
+            scorer = PartScorer([in_english(model_answer)] if model_answer else [], in_english(prompt), targets)
             self.second = scorer if scorer.usable else None
 
     def assess(self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult) -> PartResult:
@@ -182,6 +185,7 @@ class PartReviewer:
         v["math_in_answer"] = float(len(_MATHY.findall(text)) >= 2)
         v["hangul"] = _hangul_share(text)
         v["log_items"] = math.log1p(len(self.positives))
+        v["free_zero"] = float(self.free and points == 0 and n_tokens >= 3 and not v["nonanswer"])
         if self.math or self.patterns:
             numbers = set(_NUMBER.findall(text))
             used = {n for r in result.matched for e in r.evidence for n in _NUMBER.findall(e)}
@@ -202,7 +206,9 @@ class PartReviewer:
                         (1.0, f"most of the answer's words ({shown}) appear in no item, model answer or example")
                     )
             if self.second is not None:
-                p2 = self.second.prob(text)
+                from grader.freetext.thesaurus import in_english
+
+                p2 = self.second.prob(in_english(text))
                 v["disagree"] = abs(p2 - share)
                 if v["disagree"] >= 0.4:
                     reasons.append(
