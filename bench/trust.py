@@ -3,11 +3,15 @@
     python bench/trust.py                  # the frozen test split: per rubric and overall
     python bench/trust.py --split dev      # the development split (the only one to look at while tuning)
     python bench/trust.py --split dev --show wrong   # every dev part graded wrong, flagged or not
+    python bench/trust.py --split dev --thresholds   # review share and silent wrong per threshold
+    python bench/trust.py --emit-model               # refit the review model on the calibration split
     python bench/trust.py --json
 
 The answers in ``tests/data/trust/`` were written by people who saw only each exam's questions and
-official solution, and graded in a separate pass by the official notes (see its README). A third
-of them is frozen as the test split: nothing is tuned on it, and ``--show`` refuses it.
+official solution, and graded in a separate pass by the official notes (see its README). Three
+splits: ``dev`` (read while improving readers and rubrics), ``calib`` (written later by other writers;
+the review model is fitted on it, and it is never read case by case) and ``test`` (a frozen third of
+the first set: nothing is tuned on it). ``--show`` and ``--thresholds`` look at the dev split only.
 
 Per rubric: exact (machine points equal the human's), silent wrong (graded, not sent to review,
 points differ), review share, mean absolute error in points, and a calibration table (parts by
@@ -191,11 +195,12 @@ def part_signals(compiled: CompiledRubric, case: Case) -> list[float] | None:
     return [values[name] for name in FEATURES]
 
 
-def emit_model(l2: float, rubric_dir: Path | None = None) -> None:
-    """Fit the review model on the dev split of every rubric and write grader/review/fitted.py.
+def emit_model(l2: float, rubric_dir: Path | None = None, split: str = "calib") -> None:
+    """Fit the review model on the calibration split and write grader/review/fitted.py.
 
-    ``rubric_dir``: grade with these rubric files instead (e.g. the versions from before any rubric was
-    changed after reading the dev split), so the model learns how often unforeseen answers are misread."""
+    The calibration answers are never read one by one and no rubric was changed after them, so the model
+    learns how often answers nobody foresaw are misread (the dev split, which rubrics were tuned on,
+    would make it overconfident). ``rubric_dir``: grade with these rubric files instead."""
     import numpy as np
 
     from grader.freetext.linear import fit_logistic
@@ -205,7 +210,7 @@ def emit_model(l2: float, rubric_dir: Path | None = None) -> None:
     for name in RUBRICS:
         path = rubric_dir / RUBRICS[name].name if rubric_dir else RUBRICS[name]
         compiled = compile_rubric(load_rubric(path))
-        for g in grade_cases(compiled, load_cases(name, "dev")):
+        for g in grade_cases(compiled, load_cases(name, split)):
             x = part_signals(compiled, g.case)
             if x is not None:
                 X.append(x)
@@ -213,13 +218,13 @@ def emit_model(l2: float, rubric_dir: Path | None = None) -> None:
     model = fit_logistic(np.array(X), np.array(y), FEATURES, l2=l2)
     header = (
         '"""The shipped review model (generated: ``python bench/trust.py --emit-model``).\n\n'
-        "Logistic weights on the signals of grader.review.assess.FEATURES, fitted on the dev split of\n"
-        f"tests/data/trust ({len(y)} graded parts, {int(sum(y))} exactly right) with L2 {l2:g}.\n"
+        "Logistic weights on the signals of grader.review.assess.FEATURES, fitted on the calibration\n"
+        f"split of tests/data/trust ({len(y)} graded parts, {int(sum(y))} exactly right) with L2 {l2:g}.\n"
         '"""\n\nfrom grader.freetext.linear import LinearModel\n\n'
     )
     path = ROOT / "grader" / "review" / "fitted.py"
     path.write_text(header + "MODEL = " + model.as_literal() + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)} from {len(y)} dev parts")
+    print(f"wrote {path.relative_to(ROOT)} from {len(y)} {split} parts")
     for n, w in sorted(zip(model.names, model.weights, strict=True), key=lambda nw: -abs(nw[1])):
         print(f"    {n:<14} {w:+.3f}")
 
@@ -250,7 +255,7 @@ def thresholds(names: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=["test", "dev", "all"], default="test")
+    ap.add_argument("--split", choices=["test", "dev", "calib", "all"], default="test")
     ap.add_argument("--rubric", choices=sorted(RUBRICS), action="append")
     ap.add_argument("--show", choices=["wrong", "silent"], help="print the cases (dev split only)")
     ap.add_argument("--json", action="store_true")
@@ -260,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--thresholds", action="store_true", help="review share vs silent wrong per threshold (dev)")
     args = ap.parse_args(argv)
     if args.emit_model:
-        emit_model(args.l2, args.rubric_dir)
+        emit_model(args.l2, args.rubric_dir, "calib" if args.split == "test" else args.split)
         return 0
     if (args.show or args.thresholds) and args.split != "dev":
         ap.error("--show and --thresholds look only at the dev split: the test split is never inspected while tuning")

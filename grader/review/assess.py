@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -49,7 +49,9 @@ FEATURES = (
     "log_items",  # how many positive items the part has
     "loose_numbers",  # share of the answer's numbers that no matched item used (math and pattern parts)
     "free_zero",  # nothing earned on a substantive free-text answer: unforeseen wording is the usual cause
+    "like_missed",  # the answer resembles answers that earned an item this answer missed
 )
+LIKE_MISSED_REASON = 0.45  # similarity from which a missed item is named in the reasons
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _MATHY = re.compile(r"\\[a-zA-Z]+|[=^_∂∑∫√≤≥≈]|\$")
 DOUBT_KINDS = ("near_miss", "negated", "hedged", "unread", "indirect", "off_subject")
@@ -103,7 +105,14 @@ def _strings(check: Any) -> Iterable[str]:
 class PartReviewer:
     """What one part's answers are compared with: its vocabulary, examples and a second opinion."""
 
-    def __init__(self, part: Part, examples: Sequence[Example], model_answer: str, prompt: str):
+    def __init__(
+        self,
+        part: Part,
+        examples: Sequence[Example],
+        model_answer: str,
+        prompt: str,
+        checkers: Sequence[tuple[Item, Callable[[str], Match]]] = (),
+    ):
         from grader.freetext.text import content_stems
 
         self.part = part
@@ -118,6 +127,7 @@ class PartReviewer:
             texts.extend([item.feedback, item.miss_feedback, *_strings(item.check)])
         self.vocab = frozenset(s for t in texts for s in content_stems(t))
         self.lengths = [(e.points / e.max if e.max else 0.0, _tokens(e.answer)) for e in examples if e.answer]
+        self.exemplars = _exemplars(self.positives, checkers, examples, model_answer) if self.free else {}
         self.second = None
         if self.free and (model_answer or len(examples) >= 2):
             from grader.freetext.scorer import PartScorer
@@ -186,6 +196,18 @@ class PartReviewer:
         v["hangul"] = _hangul_share(text)
         v["log_items"] = math.log1p(len(self.positives))
         v["free_zero"] = float(self.free and points == 0 and n_tokens >= 3 and not v["nonanswer"])
+        if self.exemplars and n_tokens >= 2:
+            missed = [i for i in self.positives if i.id not in matched_ids and i.id in self.exemplars]
+            best, which = _most_like(text, missed, self.exemplars)
+            v["like_missed"] = best
+            if which is not None and best >= LIKE_MISSED_REASON:
+                reasons.append(
+                    (
+                        1.8,
+                        f"item {which.id!r} did not match, but the answer reads like answers that earn it "
+                        f"(similarity {best:.2f})",
+                    )
+                )
         if self.math or self.patterns:
             numbers = set(_NUMBER.findall(text))
             used = {n for r in result.matched for e in r.evidence for n in _NUMBER.findall(e)}
@@ -234,6 +256,58 @@ class PartReviewer:
         close = [n for s, n in self.lengths if abs(s - share) <= 0.25] or [n for _, n in self.lengths]
         close.sort()
         return float(close[len(close) // 2])
+
+
+def _exemplars(
+    positives: Sequence[Item],
+    checkers: Sequence[tuple[Item, Callable[[str], Match]]],
+    examples: Sequence[Example],
+    model_answer: str,
+) -> dict[str, list[Any]]:
+    """Per positive item, vectors of the texts that earn it: the graded examples and model answer its
+    check matches, and the item's own feedback (what the idea is). Compared in English names."""
+    from grader.freetext.thesaurus import in_english
+
+    texts = [e.answer for e in examples if e.answer] + ([model_answer] if model_answer else [])
+    out: dict[str, list[Any]] = {}
+    by_id = {item.id: check for item, check in checkers}
+    for item in positives:
+        check = by_id.get(item.id)
+        if check is None:
+            continue
+        earned = []
+        for t in texts:
+            try:
+                if check(t).matched:
+                    earned.append(t)
+            except Exception:  # a checker fault on an example only loses that exemplar
+                continue
+        own = [item.feedback, item.miss_feedback]
+        vectors = [_vector(in_english(t)) for t in (*earned, *own) if t and t.strip()]
+        if vectors:
+            out[item.id] = vectors
+    return out
+
+
+def _vector(text: str) -> Any:
+    from grader.freetext.features import _Vec
+    from grader.freetext.text import gram_counts
+
+    return _Vec(gram_counts(text))
+
+
+def _most_like(text: str, items: Sequence[Item], exemplars: dict[str, list[Any]]) -> tuple[float, Item | None]:
+    if not items:
+        return 0.0, None
+    from grader.freetext.thesaurus import in_english
+
+    answer = _vector(in_english(text))
+    best, which = 0.0, None
+    for item in items:
+        sim = max(answer.cos(v) for v in exemplars[item.id])
+        if sim > best:
+            best, which = sim, item
+    return best, which
 
 
 def _hangul_share(text: str) -> float:
