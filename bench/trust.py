@@ -216,14 +216,15 @@ def emit_model(l2: float, rubric_dir: Path | None = None, split: str = "calib") 
                 X.append(x)
                 y.append(float(g.exact))
     model = fit_logistic(np.array(X), np.array(y), FEATURES, l2=l2)
+    literal = model.as_literal().replace("LinearModel(", "Logistic(", 1)
     header = (
         '"""The shipped review model (generated: ``python bench/trust.py --emit-model``).\n\n'
         "Logistic weights on the signals of grader.review.assess.FEATURES, fitted on the calibration\n"
         f"split of tests/data/trust ({len(y)} graded parts, {int(sum(y))} exactly right) with L2 {l2:g}.\n"
-        '"""\n\nfrom grader.freetext.linear import LinearModel\n\n'
+        '"""\n\nfrom grader.review.assess import Logistic\n\n'
     )
     path = ROOT / "grader" / "review" / "fitted.py"
-    path.write_text(header + "MODEL = " + model.as_literal() + "\n", encoding="utf-8")
+    path.write_text(header + "MODEL = " + literal + "\n", encoding="utf-8")
     print(f"wrote {path.relative_to(ROOT)} from {len(y)} {split} parts")
     for n, w in sorted(zip(model.names, model.weights, strict=True), key=lambda nw: -abs(nw[1])):
         print(f"    {n:<14} {w:+.3f}")

@@ -121,9 +121,7 @@ def compile_part(
         except SpecError as exc:
             loc: Loc = ("parts", index, "items", ii, "check", *exc.loc)
             issues.append(Issue(filename, line_of(dict(lines), loc), _dotted(loc), exc.reason))
-    reviewer = (
-        PartReviewer(part, examples, model_answer, prompt, [(ci.item, ci.run) for ci in items]) if not issues else None
-    )
+    reviewer = PartReviewer(part, examples, model_answer, prompt) if not issues else None
     return CompiledPart(part, items, reviewer), issues
 
 

@@ -61,6 +61,7 @@ OPPOSITE = _direction_pairs()
 _KO_DIRECTIONS = tuple(sorted((k for k in OPPOSITE if not k.isascii()), key=len, reverse=True))
 
 
+@lru_cache(maxsize=4096)
 def direction_words(text: str) -> frozenset[str]:
     """The direction words a text uses, as keys of :data:`OPPOSITE`."""
     out: set[str] = set()
@@ -191,7 +192,7 @@ def near_misses(concept: Concept, text: str) -> list[str]:
     v = view(text)
     where = concept.lexicon.positions(v)
     out = []
-    for ph in concept.synonyms:
+    for ph in concept.candidates(where):
         content = [w for w in ph.words if len(w.text) > 2]
         if len(content) >= 2 and all(w.key in where for w in content):
             out.append(ph.source)

@@ -247,6 +247,10 @@ class _Tables:
         unique = list(words)
         latin = [w for w in unique if not w.hangul]
         self.hangul = tuple(w for w in unique if w.hangul)
+        self.hangul_keys: dict[str, list[str]] = {}
+        for w in self.hangul:
+            self.hangul_keys.setdefault(w.text, []).append(w.key)
+        self.hangul_longest = max((len(w.text) for w in self.hangul), default=0)
         # whole words: exact forms, plus typo distance to the word itself
         self.forms: dict[str, list[str]] = {}
         for w in latin:
@@ -278,10 +282,15 @@ class _Tables:
                 for key in exact.get(head, ()):
                     found.setdefault(key, set()).add(tok)
             typo.match(heads, long, found)
-        for w in self.hangul:
+        if self.hangul_keys:
+            # every substring of each (short) Hangul token, looked up: Hangul words match inside tokens
+            longest = self.hangul_longest
             for tok in v.hangul_tokens:
-                if w.text in tok:
-                    found.setdefault(w.key, set()).add(tok)
+                n = len(tok)
+                for i in range(n):
+                    for j in range(i + 1, min(n, i + longest) + 1):
+                        for key in self.hangul_keys.get(tok[i:j], ()):
+                            found.setdefault(key, set()).add(tok)
         index = v.index
         return {key: frozenset(i for tok in toks for i in index[tok]) for key, toks in found.items()}
 
@@ -313,6 +322,23 @@ class ConceptHit:
     dropped: tuple[tuple[int, int], ...] = ()  # token spans ``keep`` refused
 
 
+def _index_by_first(phrases: Sequence[Phrase]) -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for i, ph in enumerate(phrases):
+        index.setdefault(ph.first, []).append(i)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _pick(
+    phrases: Sequence[Phrase], index: dict[str, tuple[int, ...]], where: dict[str, frozenset[int]]
+) -> list[Phrase]:
+    if len(where) < len(index):
+        hits = sorted(i for key in where if key in index for i in index[key])
+    else:
+        hits = sorted(i for key, ids in index.items() if key in where for i in ids)
+    return [phrases[i] for i in hits]
+
+
 @dataclass(frozen=True)
 class Concept:
     """``synonyms`` (any one), every list in ``all_`` (one of each), at least ``min_hits`` distinct synonyms."""
@@ -326,6 +352,13 @@ class Concept:
     def __post_init__(self) -> None:
         phrases = self.synonyms + tuple(p for g in self.all_ for p in g)
         self.lexicon.add(w for p in phrases for w in p.words)
+        # phrase indices by their first word: an answer's found words pick the few phrases worth trying
+        object.__setattr__(self, "_by_first", _index_by_first(self.synonyms))
+        object.__setattr__(self, "_groups_by_first", tuple(_index_by_first(g) for g in self.all_))
+
+    def candidates(self, where: dict[str, frozenset[int]]) -> list[Phrase]:
+        """The synonyms whose first word the answer contains, in the rubric's order."""
+        return _pick(self.synonyms, self._by_first, where)  # type: ignore[attr-defined]
 
     @staticmethod
     def build(
@@ -358,9 +391,7 @@ class Concept:
             dropped.extend(sp for sp in spans if sp not in good)
             return good
 
-        for ph in self.synonyms:
-            if ph.first not in where:  # cheap reject: most phrases' first word is absent
-                continue
+        for ph in self.candidates(where):
             spans, only_negated = ph.find(v, self.negation, where)
             spans = admit(spans)
             if spans:
@@ -370,11 +401,9 @@ class Concept:
             elif only_negated:
                 negated.append(ph.source)
         ok = count >= self.min_hits if self.synonyms else True
-        for group in self.all_:
+        for group, index in zip(self.all_, self._groups_by_first, strict=True):  # type: ignore[attr-defined]
             group_hit = False
-            for ph in group:
-                if ph.first not in where:
-                    continue
+            for ph in _pick(group, index, where):
                 spans, _ = ph.find(v, self.negation, where)
                 spans = admit(spans)
                 if spans:

@@ -209,7 +209,17 @@ def in_english(text: str, th: Thesaurus | None = None) -> str:
     """``text`` with every name the thesaurus knows replaced by its group's first (English) name:
     "드롭아웃을 쓰면 과적합이 줄어든다" -> "dropout 쓰면 overfitting 줄어든다". For comparing answers
     across languages; the rest of the text is kept as its tokens."""
-    th = th or shared()
+    if th is None:
+        return _in_shared_english(text)
+    return _in_english(text, th)
+
+
+@lru_cache(maxsize=4096)
+def _in_shared_english(text: str) -> str:
+    return _in_english(text, shared())
+
+
+def _in_english(text: str, th: Thesaurus) -> str:
     toks = tokenize(text)
     found = {a: (g, b) for g, a, b in th.canonical(text)}
     out = []

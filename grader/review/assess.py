@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from grader.checkers.base import Doubt, Example, Match
 from grader.result import PartResult
 from grader.rubric.model import Item, Part
+
+if TYPE_CHECKING:
+    from grader.freetext.scorer import PartScorer
 
 REVIEW_BELOW = 0.8  # parts whose grade is exactly right with a lower probability go to review
 
@@ -49,9 +54,8 @@ FEATURES = (
     "log_items",  # how many positive items the part has
     "loose_numbers",  # share of the answer's numbers that no matched item used (math and pattern parts)
     "free_zero",  # nothing earned on a substantive free-text answer: unforeseen wording is the usual cause
-    "like_missed",  # the answer resembles answers that earned an item this answer missed
 )
-LIKE_MISSED_REASON = 0.45  # similarity from which a missed item is named in the reasons
+SECOND_OPINION = "nearest"  # "nearest" graded answers, or the free-text "scorer" (richer, ~10x slower)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _MATHY = re.compile(r"\\[a-zA-Z]+|[=^_∂∑∫√≤≥≈]|\$")
 DOUBT_KINDS = ("near_miss", "negated", "hedged", "unread", "indirect", "off_subject")
@@ -66,6 +70,23 @@ NONANSWER = re.compile(
 
 _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+")
 _SYMBOL = re.compile(r"[a-z]\w?|[a-z]_\w+")  # x, w1, w_1: names in formulas, not words
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """``p = sigmoid(bias + sum(w * (x - mean) / scale))``: the shipped model, weighed without SciPy or NumPy."""
+
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def prob(self, x: Sequence[float]) -> float:
+        z = self.bias
+        for w, v, m, s in zip(self.weights, x, self.mean, self.scale, strict=True):
+            z += w * (v - m) / s
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
 @dataclass(frozen=True)
@@ -111,7 +132,6 @@ class PartReviewer:
         examples: Sequence[Example],
         model_answer: str,
         prompt: str,
-        checkers: Sequence[tuple[Item, Callable[[str], Match]]] = (),
     ):
         from grader.freetext.text import content_stems
 
@@ -127,18 +147,21 @@ class PartReviewer:
             texts.extend([item.feedback, item.miss_feedback, *_strings(item.check)])
         self.vocab = frozenset(s for t in texts for s in content_stems(t))
         self.lengths = [(e.points / e.max if e.max else 0.0, _tokens(e.answer)) for e in examples if e.answer]
-        self.exemplars = _exemplars(self.positives, checkers, examples, model_answer) if self.free else {}
-        self.second = None
+        self.second: NearestGraded | PartScorer | None = None
         if self.free and (model_answer or len(examples) >= 2):
-            from grader.freetext.scorer import PartScorer
             from grader.freetext.thesaurus import in_english
 
             # compared with the field's names in one language, so a Korean answer meets an English model answer
             targets = [(in_english(e.answer), min(1.0, max(0.0, e.points / e.max))) for e in examples if e.max]
             if model_answer:
                 targets.append((in_english(model_answer), 1.0))
-            scorer = PartScorer([in_english(model_answer)] if model_answer else [], in_english(prompt), targets)
-            self.second = scorer if scorer.usable else None
+            if SECOND_OPINION == "nearest":
+                self.second = NearestGraded([a for a, _ in targets], [t for _, t in targets])
+            else:
+                from grader.freetext.scorer import PartScorer
+
+                scorer = PartScorer([in_english(model_answer)] if model_answer else [], in_english(prompt), targets)
+                self.second = scorer if scorer.usable else None
 
     def assess(self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult) -> PartResult:
         if result.status == "blank":
@@ -156,10 +179,10 @@ class PartReviewer:
         )
 
     def verdict(self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult) -> Verdict:
-        from grader.review.fitted import MODEL
+        from grader.review import fitted
 
         values, reasons = self.signals(text, matches, result)
-        p = MODEL.prob([values[name] for name in FEATURES])
+        p = fitted.MODEL.prob([values[name] for name in FEATURES])
         return Verdict(p, values, tuple(r for _, r in sorted(reasons, key=lambda wr: -wr[0])))
 
     def signals(
@@ -196,18 +219,6 @@ class PartReviewer:
         v["hangul"] = _hangul_share(text)
         v["log_items"] = math.log1p(len(self.positives))
         v["free_zero"] = float(self.free and points == 0 and n_tokens >= 3 and not v["nonanswer"])
-        if self.exemplars and n_tokens >= 2:
-            missed = [i for i in self.positives if i.id not in matched_ids and i.id in self.exemplars]
-            best, which = _most_like(text, missed, self.exemplars)
-            v["like_missed"] = best
-            if which is not None and best >= LIKE_MISSED_REASON:
-                reasons.append(
-                    (
-                        1.8,
-                        f"item {which.id!r} did not match, but the answer reads like answers that earn it "
-                        f"(similarity {best:.2f})",
-                    )
-                )
         if self.math or self.patterns:
             numbers = set(_NUMBER.findall(text))
             used = {n for r in result.matched for e in r.evidence for n in _NUMBER.findall(e)}
@@ -258,56 +269,58 @@ class PartReviewer:
         return float(close[len(close) // 2])
 
 
-def _exemplars(
-    positives: Sequence[Item],
-    checkers: Sequence[tuple[Item, Callable[[str], Match]]],
-    examples: Sequence[Example],
-    model_answer: str,
-) -> dict[str, list[Any]]:
-    """Per positive item, vectors of the texts that earn it: the graded examples and model answer its
-    check matches, and the item's own feedback (what the idea is). Compared in English names."""
-    from grader.freetext.thesaurus import in_english
+class Texts:
+    """Char 3-5-gram vectors of texts (in English names), as one sparse matrix: one product per answer."""
 
-    texts = [e.answer for e in examples if e.answer] + ([model_answer] if model_answer else [])
-    out: dict[str, list[Any]] = {}
-    by_id = {item.id: check for item, check in checkers}
-    for item in positives:
-        check = by_id.get(item.id)
-        if check is None:
-            continue
-        earned = []
-        for t in texts:
-            try:
-                if check(t).matched:
-                    earned.append(t)
-            except Exception:  # a checker fault on an example only loses that exemplar
-                continue
-        own = [item.feedback, item.miss_feedback]
-        vectors = [_vector(in_english(t)) for t in (*earned, *own) if t and t.strip()]
-        if vectors:
-            out[item.id] = vectors
-    return out
+    def __init__(self, texts: Sequence[str]):
+        from grader.freetext.features import _Vec
+        from grader.freetext.text import gram_counts
 
+        vectors = [_Vec(gram_counts(t)) for t in texts]
+        vectors = [v for v in vectors if v.norm]
+        self.vocab = np.unique(np.concatenate([v.keys for v in vectors])) if vectors else np.zeros(0, np.uint64)
+        rows, cols, vals = [], [], []
+        for r, v in enumerate(vectors):
+            rows.extend([r] * len(v.keys))
+            cols.extend(np.searchsorted(self.vocab, v.keys).tolist())
+            vals.extend((v.w / v.norm).tolist())
+        from scipy.sparse import csr_matrix
 
-def _vector(text: str) -> Any:
-    from grader.freetext.features import _Vec
-    from grader.freetext.text import gram_counts
+        self.matrix = csr_matrix((vals, (rows, cols)), shape=(len(vectors), len(self.vocab)))
 
-    return _Vec(gram_counts(text))
+    def cosines(self, answer: Any) -> np.ndarray:
+        """The cosine between the answer's vector and each text."""
+        from grader.freetext.text import find_keys
+
+        if not answer.norm or not len(self.vocab) or not self.matrix.shape[0]:
+            return np.zeros(self.matrix.shape[0])
+        at, hit = find_keys(self.vocab, answer.keys)
+        if not hit.any():
+            return np.zeros(self.matrix.shape[0])
+        x = np.zeros(len(self.vocab))
+        x[at[hit]] = answer.w[hit] / answer.norm
+        return np.asarray(self.matrix @ x)
 
 
-def _most_like(text: str, items: Sequence[Item], exemplars: dict[str, list[Any]]) -> tuple[float, Item | None]:
-    if not items:
-        return 0.0, None
-    from grader.freetext.thesaurus import in_english
+class NearestGraded:
+    """A second opinion from the graded answers nearest to this one: the similarity-weighted share of
+    points of the ``k`` most similar examples (the model answer counts as full marks)."""
 
-    answer = _vector(in_english(text))
-    best, which = 0.0, None
-    for item in items:
-        sim = max(answer.cos(v) for v in exemplars[item.id])
-        if sim > best:
-            best, which = sim, item
-    return best, which
+    def __init__(self, answers: Sequence[str], shares: Sequence[float], k: int = 3):
+        self.space = Texts(answers)
+        self.shares = np.asarray(shares, float)
+        self.k = k
+
+    def prob(self, english_text: str) -> float:
+        from grader.freetext.features import _Vec
+        from grader.freetext.text import gram_counts
+
+        sims = self.space.cosines(_Vec(gram_counts(english_text)))
+        if not len(sims) or sims.max() <= 0:
+            return 0.5
+        top = np.argsort(-sims)[: self.k]
+        w = np.maximum(sims[top], 1e-6) ** 2
+        return float(w @ self.shares[top] / w.sum())
 
 
 def _hangul_share(text: str) -> float:

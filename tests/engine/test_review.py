@@ -6,9 +6,8 @@ import pytest
 from helpers import yaml_text
 
 from grader import compile_rubric, grade, load_rubric_text
-from grader.freetext.linear import LinearModel
 from grader.review import assess, fitted
-from grader.review.assess import FEATURES
+from grader.review.assess import FEATURES, Logistic
 
 RUBRIC = yaml_text(
     """
@@ -35,9 +34,9 @@ RUBRIC = yaml_text(
 )
 
 
-def model(**weights: float) -> LinearModel:
+def model(**weights: float) -> Logistic:
     """A review model that weighs only the named signals (tests pin the mechanism, not the fit)."""
-    return LinearModel(
+    return Logistic(
         FEATURES, tuple(weights.get(n, 0.0) for n in FEATURES), 3.0, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES)
     )
 
