@@ -14,7 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, register
 from grader.normalize import fold
-from grader.readers.options import OptionTexts, option_index, read_options
+from grader.readers.options import OptionTexts, option_index, read_options, texts_from_prompt
 
 _TOKEN = re.compile(r"[a-z]+|[0-9]+|[\u2460-\u2473]")
 _PREFIX = re.compile(r"^\s*(?:answers?|ans|sol(?:ution)?|정답|답|my answer)\s*(?:is|은|는)?\s*[:：=\-→>]*\s*", re.I)
@@ -105,7 +105,8 @@ def compile_choice(spec: ChoiceSpec, ctx: CompileContext) -> Checker:
         return check_order
 
     correct = {str(c).casefold() for c in spec.correct}
-    content = option_texts(spec.texts)
+    # without texts in the rubric, the options the prompt lists ("(a) Tanh (b) ReLU") name them
+    content = option_texts(spec.texts or dict(texts_from_prompt(ctx.prompt, options)))
 
     def check(answer: str) -> Match:
         reading = read_options(answer, options, content)

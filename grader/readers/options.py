@@ -157,6 +157,31 @@ def _close(k: str, h: str) -> bool:
     return len(b) <= 2 and a[0] == b[0] and all(len(w) == 1 or w[1] in _KO_ENDINGS for w in (a, b))
 
 
+_PROMPT_LABEL = re.compile(r"(?:^|(?<=[\s(]))\(?([a-hA-H1-8])[.)]\s+")
+
+
+def texts_from_prompt(prompt: str, options: Sequence[str]) -> dict[str, str]:
+    """Option texts the prompt lists ("(a) Decrease the learning rate. (b) Add dropout."; "A. True B. False"),
+    when its labels run in the options' order; {} when they do not."""
+    labels = [o for o in options if len(o) == 1]
+    if len(labels) != len(options) or len(labels) < 2:
+        return {}
+    marks = [m for m in _PROMPT_LABEL.finditer(prompt) if m.group(1).casefold() in labels]
+    # the last run of marks that spells the labels in order
+    for start in range(len(marks) - len(labels), -1, -1):
+        run = marks[start : start + len(labels)]
+        if [m.group(1).casefold() for m in run] == labels:
+            out = {}
+            for k, m in enumerate(run):
+                end = run[k + 1].start() if k + 1 < len(run) else len(prompt)
+                text = prompt[m.end() : end].strip().rstrip(".,;")
+                if not text or len(text) > 200:
+                    return {}
+                out[labels[k]] = text
+            return out
+    return {}
+
+
 def _pure_list(tokens: list[str], options: Sequence[str], letters: Sequence[str]) -> bool:
     """True when the answer is nothing but option names ("b, c", "BC", "2 and 3")."""
     for tok in tokens:

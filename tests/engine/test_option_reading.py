@@ -92,3 +92,34 @@ def test_a_hedged_option_is_ticked_with_a_doubt():
 @pytest.mark.parametrize("answer", ["둘 다 아님", "보기 중 답 없음", "None."])
 def test_none_of_the_options(answer):
     assert read_options(answer, ABCD).ticked == []
+
+
+@pytest.mark.parametrize(
+    "prompt, options, texts",
+    [
+        (
+            "What can you do? (Check all that apply) A. Data augmentation B. Dropout C. Batch Normalization D. RMSprop",
+            ABCD,
+            {"a": "Data augmentation", "b": "Dropout", "c": "Batch Normalization", "d": "RMSprop"},
+        ),
+        (
+            "(a) Tanh (b) ReLU (c) Sigmoid (d) Leaky ReLU",
+            ABCD,
+            {"a": "Tanh", "b": "ReLU", "c": "Sigmoid", "d": "Leaky ReLU"},
+        ),
+        ("a) update weights b) compute loss", ["a", "b", "c"], {}),  # the labels do not run through the options
+        ("Which is true?", ABCD, {}),
+    ],
+)
+def test_option_texts_come_from_the_prompt_when_the_rubric_gives_none(prompt, options, texts):
+    from grader.readers.options import texts_from_prompt
+
+    assert texts_from_prompt(prompt, options) == texts
+
+
+def test_a_choice_check_reads_options_by_content_from_its_prompt():
+    from grader.checkers.base import CompileContext, compile_check
+
+    ctx = CompileContext("p", "i", 1.0, "", {}, prompt="(a) Tanh (b) ReLU (c) Sigmoid (d) Leaky ReLU")
+    check = compile_check({"type": "choice", "options": ABCD, "correct": ["a", "c"]}, ctx)
+    assert check("tanh and sigmoid").matched
