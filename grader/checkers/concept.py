@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, SpecError, register
 from grader.freetext.claims import Subjects, hedged, near_misses, phrases_of, reference_directions, reversal
 from grader.freetext.concepts import Concept, Lexicon, compile_phrase, view
+from grader.freetext.text import is_stop
 from grader.freetext.thesaurus import Thesaurus
 from grader.freetext.thesaurus import shared as shared_thesaurus
 
@@ -86,6 +87,21 @@ def build_concept(spec: ConceptSpec, lexicon: Lexicon | None = None, thesaurus: 
     )
 
 
+def _only_typos(concept: Concept, answer: str, spans: tuple[tuple[int, int], ...]) -> bool:
+    """A hit made of a word two letters away from a synonym, with no real word beside it: gibberish that happens
+    to be near a long synonym earns nothing. A one-letter slip ("nonlinarity", "Xavir") still counts, and so does
+    any misspelling in a sentence ("use l2 regularizaiotn")."""
+    toks = view(answer).tokens
+    lexicon = concept.lexicon
+    hit = [toks[i].text for a, b in spans for i in range(a, b + 1) if not toks[i].hangul]
+    if not hit or any(lexicon.exact(t) for t in hit):
+        return False
+    inside = {i for a, b in spans for i in range(a, b + 1)}
+    if any(is_stop(t.text) or lexicon.exact(t.text) for i, t in enumerate(toks) if i not in inside):
+        return False
+    return any(lexicon.distance(t) >= 2 for t in hit)
+
+
 def part_directions(ctx: CompileContext) -> frozenset[str]:
     """Direction words (increase, 줄이다, ...) of the part's model answer and full-credit examples."""
     got = ctx.shared.get("directions")
@@ -116,6 +132,10 @@ def compile_concept(spec: ConceptSpec, ctx: CompileContext) -> Checker:
             keep = lambda a, b: owner(a, b) in (None, own)  # noqa: E731
         hit = concept.find(answer, keep)
         doubts: list[Doubt] = []
+        if hit.matched and _only_typos(concept, answer, hit.spans):
+            return Match(
+                False, count=0, doubts=(Doubt("near_miss", f"{hit.evidence[0]!r} is only a misspelling away"),)
+            )
         if hit.matched:
             hedge = hedged(answer, hit.spans)
             if hedge:

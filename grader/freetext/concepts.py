@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from grader.freetext.negation import is_cue, negated_mask
 from grader.freetext.text import Token, is_stop, particle_flags, tokenize
@@ -230,6 +230,25 @@ class Lexicon:
             if w.key not in self._words:
                 self._words[w.key] = w
                 self._tables = None  # rebuilt on next use; answers' memos are keyed by the tables
+
+    def exact(self, token: str) -> bool:
+        """Is ``token`` one of the lexicon's words as written (not only within a typo of one)?"""
+        tables = self._tables
+        if tables is None:
+            tables = self._tables = _Tables(self._words.values())
+        if token in tables.forms or any(len(token) >= n and token[:n] in ex for n, ex, _ in tables.prefixes):
+            return True
+        return any(w.text in token for w in tables.hangul)
+
+    def distance(self, token: str) -> int:
+        """Edit distance from ``token`` to the nearest of the lexicon's Latin words (0 if it is one)."""
+        if self.exact(token):
+            return 0
+        words = [w for w in self._words.values() if not w.hangul]
+        if not words:
+            return len(token)
+        # a transposition is one slip; a wildcard word is compared with as much of the token
+        return int(min(OSA.distance(token[: len(w.text)] if w.prefix else token, w.text) for w in words))
 
     def positions(self, v: _View) -> dict[str, frozenset[int]]:
         """Word key -> the answer's token positions, for the words that occur (memoized per answer)."""

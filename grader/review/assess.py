@@ -55,6 +55,7 @@ FEATURES = (
     "loose_numbers",  # share of the answer's numbers that no matched item used (math and pattern parts)
     "free_zero",  # nothing earned on a substantive free-text answer: unforeseen wording is the usual cause
 )
+KEYWORD_LIST = 0.6  # stuffing score from which a free-text answer is a list of terms
 SECOND_OPINION = "nearest"  # "nearest" graded answers, or the free-text "scorer" (richer, ~10x slower)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _MATHY = re.compile(r"\\[a-zA-Z]+|[=^_∂∑∫√≤≥≈]|\$")
@@ -141,6 +142,10 @@ class PartReviewer:
         self.free = bool(kinds & FREE_KINDS)
         self.math = not self.free and bool(kinds & MATH_KINDS)
         self.positives = [i for i in part.items if i.effect == "add" and i.points > 0]
+        from grader.freetext.stuffing import stuffing_score
+
+        # a part whose model answer is itself a list ("four augmentations") does not flag lists
+        self.model_listing = bool(model_answer) and stuffing_score(model_answer) >= KEYWORD_LIST
         self.patterns = "regex" in kinds
         texts = [model_answer, prompt, *(e.answer for e in examples)]
         for item in part.items:
@@ -168,6 +173,9 @@ class PartReviewer:
             return result
         verdict = self.verdict(text, matches, result)
         reviews = list(result.review_reasons)
+        listing = self.keyword_list(text, result)
+        if listing:
+            reviews.append(listing)  # a list of terms makes no claim: a person judges it, whatever the model says
         if verdict.confidence < REVIEW_BELOW:
             reviews.extend(verdict.reasons or (f"low confidence ({verdict.confidence:.2f}) in this reading",))
         status = "needs_review" if reviews else result.status
@@ -177,6 +185,21 @@ class PartReviewer:
             confidence=min(result.confidence, verdict.confidence),
             review_reasons=tuple(dict.fromkeys(reviews)),
         )
+
+    def keyword_list(self, text: str, result: PartResult) -> str | None:
+        """A free-text answer that earns points by listing terms instead of saying something."""
+        from grader.freetext.stuffing import stuffing_score
+        from grader.freetext.text import STOP_EN, particle_flags, tokenize
+
+        if not self.free or result.points <= 0 or self.model_listing:
+            return None
+        if stuffing_score(text) >= KEYWORD_LIST:
+            return "the answer is a list of terms rather than an explanation"
+        toks = tokenize(text)
+        grammar = any(p or t.text in STOP_EN for t, p in zip(toks, particle_flags(toks), strict=True))
+        if 4 <= len(toks) <= 9 and not grammar and result.matched and not any(t.hangul for t in toks):
+            return "the answer strings terms together without a claim"
+        return None
 
     def verdict(self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult) -> Verdict:
         from grader.review import fitted

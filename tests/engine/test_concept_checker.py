@@ -244,3 +244,11 @@ def test_a_rubric_adds_its_own_names():
 )
 def test_korean_particles_and_inflections_of_one_idea(synonym, answer):
     assert checker({"type": "concept", "synonyms": [synonym]})(answer).matched
+
+
+def test_gibberish_two_letters_from_a_long_synonym_earns_nothing_alone():
+    c = checker({"type": "concept", "synonyms": ["regularization"]})
+    assert not c("regulxrizatiqn").matched  # no real word anywhere: not read as a misspelling
+    assert [d.kind for d in c("regulxrizatiqn").doubts] == ["near_miss"]
+    assert c("regularizaiton").matched  # one slip (a transposition) is a misspelling
+    assert c("use l2 regulxrizatiqn").matched  # a misspelling inside a sentence is read as one

@@ -100,3 +100,29 @@ def test_the_second_opinion_reads_korean_against_an_english_model_answer(compile
     english = reviewer.second.prob(in_english("Adam keeps running averages of the gradient"))
     korean = reviewer.second.prob(in_english("Adam은 기울기의 이동 평균을 유지한다"))
     assert abs(english - korean) < 0.5
+
+
+def test_a_bare_keyword_list_that_earns_points_goes_to_review(compiled, monkeypatch):
+    monkeypatch.setattr(fitted, "MODEL", model(free=+10.0))  # however confident the model
+    rubric = compile_rubric(load_rubric_text(LIST_RUBRIC, "list.yaml"))
+    part = grade(rubric, {"m": "l1 sparse regularization weights"}).parts["m"]
+    assert part.points == 2 and part.status == "needs_review"
+    assert "terms" in " ".join(part.review_reasons)
+    assert grade(rubric, {"m": "L1 regularization"}).parts["m"].status == "graded"
+    assert grade(rubric, {"m": "Use L1: its penalty pulls small weights to zero"}).parts["m"].status == "graded"
+
+
+LIST_RUBRIC = yaml_text(
+    """
+    format: 1
+    exam: {id: lists, title: Lists}
+    parts:
+      - id: m
+        prompt: How do you make the weights sparse? Why?
+        model_answer: Use L1 regularization; its constant pull drives small weights to exactly zero.
+        max: 3
+        items:
+          - {id: l1, points: 2, check: {type: concept, synonyms: [l1]}}
+          - {id: why, points: 1, check: {type: concept, synonyms: ["exactly zero", "pull*"]}}
+    """
+)
