@@ -187,18 +187,22 @@ class PartReviewer:
         )
 
     def keyword_list(self, text: str, result: PartResult) -> str | None:
-        """A free-text answer that earns points by listing terms instead of saying something."""
+        """A free-text answer that earns points by stringing terms together instead of saying something:
+        a run of four to nine terms with no grammar and no punctuation ("l1 sparse regularization weights"),
+        or a long list of short fragments. Terse answers with their own structure ("Too small: info loss")
+        are not lists."""
         from grader.freetext.stuffing import stuffing_score
         from grader.freetext.text import STOP_EN, particle_flags, tokenize
 
         if not self.free or result.points <= 0 or self.model_listing:
             return None
-        if stuffing_score(text) >= KEYWORD_LIST:
-            return "the answer is a list of terms rather than an explanation"
         toks = tokenize(text)
         grammar = any(p or t.text in STOP_EN for t, p in zip(toks, particle_flags(toks), strict=True))
-        if 4 <= len(toks) <= 9 and not grammar and result.matched and not any(t.hangul for t in toks):
+        jammed = not re.search(r"[^\w\s]", text) and not any(t.hangul for t in toks)
+        if 4 <= len(toks) <= 9 and not grammar and jammed:
             return "the answer strings terms together without a claim"
+        if len(re.split(r"[,;/|·•、\n]+", text)) >= 6 and stuffing_score(text) >= KEYWORD_LIST:
+            return "the answer is a list of terms rather than an explanation"
         return None
 
     def verdict(self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult) -> Verdict:
