@@ -16,16 +16,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from grader.checkers.base import Doubt, Example, Match
+from grader.checkers.base import DOUBT_KINDS, Doubt, Example, Match
 from grader.result import PartResult
 from grader.rubric.model import Item, Part
-
-if TYPE_CHECKING:
-    from grader.freetext.scorer import PartScorer
 
 REVIEW_BELOW = 0.8  # parts whose grade is exactly right with a lower probability go to review
 
@@ -56,10 +53,8 @@ FEATURES = (
     "free_zero",  # nothing earned on a substantive free-text answer: unforeseen wording is the usual cause
 )
 KEYWORD_LIST = 0.6  # stuffing score from which a free-text answer is a list of terms
-SECOND_OPINION = "nearest"  # "nearest" graded answers, or the free-text "scorer" (richer, ~10x slower)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _MATHY = re.compile(r"\\[a-zA-Z]+|[=^_∂∑∫√≤≥≈]|\$")
-DOUBT_KINDS = ("near_miss", "negated", "hedged", "unread", "indirect", "off_subject")
 FREE_KINDS = frozenset({"concept", "classifier", "elements", "manual"})
 MATH_KINDS = frozenset({"expression", "regex", "number", "tuple"})
 NONANSWER = re.compile(
@@ -152,7 +147,7 @@ class PartReviewer:
             texts.extend([item.feedback, item.miss_feedback, *_strings(item.check)])
         self.vocab = frozenset(s for t in texts for s in content_stems(t))
         self.lengths = [(e.points / e.max if e.max else 0.0, _tokens(e.answer)) for e in examples if e.answer]
-        self.second: NearestGraded | PartScorer | None = None
+        self.second: NearestGraded | None = None
         if self.free and (model_answer or len(examples) >= 2):
             from grader.freetext.thesaurus import in_english
 
@@ -160,13 +155,7 @@ class PartReviewer:
             targets = [(in_english(e.answer), min(1.0, max(0.0, e.points / e.max))) for e in examples if e.max]
             if model_answer:
                 targets.append((in_english(model_answer), 1.0))
-            if SECOND_OPINION == "nearest":
-                self.second = NearestGraded([a for a, _ in targets], [t for _, t in targets])
-            else:
-                from grader.freetext.scorer import PartScorer
-
-                scorer = PartScorer([in_english(model_answer)] if model_answer else [], in_english(prompt), targets)
-                self.second = scorer if scorer.usable else None
+            self.second = NearestGraded([a for a, _ in targets], [t for _, t in targets])
 
     def assess(self, text: str, matches: Sequence[tuple[Item, Match]], result: PartResult) -> PartResult:
         if result.status == "blank":
