@@ -1,21 +1,41 @@
 """Auto-grading engine: rubric files in, itemized feedback out.
 
-Pure Python, deterministic, no web framework. The public API::
+Pure Python, deterministic, no web framework. The public API, and all that
+the service uses::
 
-    from grader import load_rubric, grade
+    from grader import load_rubric, compile_rubric, grade
     rubric = load_rubric("rubrics/dl-quiz.yaml")
-    result = grade(rubric, {"1": "B", "3": "b"})
+    compiled = compile_rubric(rubric)            # once; then from any thread
+    result = grade(compiled, {"1": "B", "3": "b"})
     result.to_dict()
+
+``grade_part`` grades one part's answer; ``learning_parts`` names the parts
+whose checks learn from graded examples, and ``compile_rubric(...,
+extra_examples=...)`` teaches them ``graded_example``s; ``points_json`` is
+the one way points become JSON numbers. ``grade(..., reraise=(E,))`` lets a
+caller's own exceptions (a platform's time limit) through a checker instead
+of turning them into a ``needs_review`` part.
 """
 
-from grader.engine import CompiledRubric, answer_text, compile_rubric, grade
+from grader.checkers.base import Example
+from grader.engine import (
+    CompiledRubric,
+    answer_text,
+    compile_rubric,
+    grade,
+    grade_part,
+    graded_example,
+    learning_parts,
+)
 from grader.errors import AnswersError, Issue, RubricError
+from grader.points import points_json
 from grader.result import PartResult, SubmissionResult
 from grader.rubric import Rubric, load_rubric, load_rubric_text
 
 __all__ = [
     "AnswersError",
     "CompiledRubric",
+    "Example",
     "Issue",
     "PartResult",
     "Rubric",
@@ -24,6 +44,10 @@ __all__ = [
     "answer_text",
     "compile_rubric",
     "grade",
+    "grade_part",
+    "graded_example",
+    "learning_parts",
     "load_rubric",
     "load_rubric_text",
+    "points_json",
 ]

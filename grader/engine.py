@@ -2,28 +2,42 @@
 
 Compiling validates every checker's parameters, parses teacher expressions,
 compiles concept patterns and fits classifiers. The compiled rubric is
-immutable and reused for every submission; per-part results are cached by
-normalized answer, which is safe because grading is deterministic.
+immutable and reused for every submission, from any number of threads;
+per-part results are cached by normalized answer, which is safe because
+grading is deterministic. A result that a checker fault produced is not
+cached: the fault may not happen again.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from grader.checkers.base import Checker, CompileContext, Example, Match, SpecError, compile_check
+from grader.checkers.base import (
+    Checker,
+    CompileContext,
+    Example,
+    Match,
+    SpecError,
+    compile_check,
+    learns_from_examples,
+)
 from grader.errors import Issue, RubricError
 from grader.normalize import normalize_text
 from grader.result import PartResult, SubmissionResult
 from grader.review import PartReviewer
-from grader.rubric.loader import Loc, _dotted, line_of
+from grader.rubric.loader import Loc, dotted, line_of
 from grader.rubric.model import Item, Part, Rubric
 from grader.scoring import score_part
 
 CACHE_SIZE = 4096
+
+# Exceptions a caller needs back instead of a needs_review part (e.g. its platform's time limit).
+Reraise = tuple[type[BaseException], ...]
 
 
 @dataclass(frozen=True)
@@ -31,11 +45,47 @@ class CompiledItem:
     item: Item
     checker: Checker
 
-    def run(self, answer: str) -> Match:
+    def run(self, answer: str, reraise: Reraise = ()) -> Match:
+        return self.attempt(answer, reraise)[0]
+
+    def attempt(self, answer: str, reraise: Reraise = ()) -> tuple[Match, bool]:
+        """The checker's match, and whether it faulted (then the match sends the part to review)."""
         try:
-            return self.checker(answer)
+            return self.checker(answer), False
+        except reraise:
+            raise
         except Exception as exc:  # a grader fault is a human's job, never a silent zero
-            return Match.needs_review(f"checker {self.item.id!r} failed: {type(exc).__name__}")
+            return Match.needs_review(f"checker {self.item.id!r} failed: {type(exc).__name__}"), True
+
+
+class _AnswerCache:
+    """Results by normalized answer, least recently used first out.
+
+    The lock covers only the dictionary, never grading, so threads grading
+    through one compiled rubric do not wait for each other.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE):
+        self._size = size
+        self._lock = threading.Lock()
+        self._results: OrderedDict[str, PartResult] = OrderedDict()
+
+    def get(self, text: str) -> PartResult | None:
+        with self._lock:
+            result = self._results.get(text)
+            if result is not None:
+                self._results.move_to_end(text)
+            return result
+
+    def put(self, text: str, result: PartResult) -> None:
+        with self._lock:
+            self._results[text] = result
+            if len(self._results) > self._size:
+                self._results.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._results.clear()
 
 
 class CompiledPart:
@@ -43,21 +93,20 @@ class CompiledPart:
         self.part = part
         self.items = items
         self.reviewer = reviewer
-        self._cache: OrderedDict[str, PartResult] = OrderedDict()
+        self._cache = _AnswerCache()
 
-    def grade(self, answer: str | None) -> PartResult:
+    def grade(self, answer: str | None, *, reraise: Reraise = ()) -> PartResult:
         text = normalize_text(answer or "")
         cached = self._cache.get(text)
         if cached is not None:
-            self._cache.move_to_end(text)
             return cached
-        matches = [(ci.item, ci.run(text)) for ci in self.items] if text else []
+        attempts = [(ci.item, *ci.attempt(text, reraise)) for ci in self.items] if text else []
+        matches = [(item, match) for item, match, _ in attempts]
         result = score_part(self.part, text, matches)
         if self.reviewer is not None:
             result = self.reviewer.assess(text, matches, result)
-        self._cache[text] = result
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        if not any(faulted for _, _, faulted in attempts):
+            self._cache.put(text, result)
         return result
 
 
@@ -76,6 +125,11 @@ def _examples(part: Part) -> tuple[Example, ...]:
         Example(answer=normalize_text(ex.answer), points=float(ex.points), max=float(part.max), items=dict(ex.items))
         for ex in part.examples
     )
+
+
+def graded_example(answer: Any, points: Fraction | float, max_points: Fraction | float) -> Example:
+    """A human's grade of an answer as training data for the checks that learn, read as grading reads it."""
+    return Example(normalize_text(answer_text(answer)), float(points), float(max_points), {})
 
 
 def training_examples(part: Part, extra: Sequence[Example] = ()) -> tuple[Example, ...]:
@@ -120,7 +174,7 @@ def compile_part(
             items.append(CompiledItem(item, compile_check(item.check, ctx)))
         except SpecError as exc:
             loc: Loc = ("parts", index, "items", ii, "check", *exc.loc)
-            issues.append(Issue(filename, line_of(dict(lines), loc), _dotted(loc), exc.reason))
+            issues.append(Issue(filename, line_of(dict(lines), loc), dotted(loc), exc.reason))
     reviewer = PartReviewer(part, examples, model_answer, prompt) if not issues else None
     return CompiledPart(part, items, reviewer), issues
 
@@ -173,21 +227,45 @@ def recompile_part(compiled: CompiledRubric, part_id: str, extra: Sequence[Examp
 
 
 def grade(
-    rubric: Rubric | CompiledRubric, answers: Mapping[str, Any], submission_id: str | None = None
+    rubric: Rubric | CompiledRubric,
+    answers: Mapping[str, Any],
+    submission_id: str | None = None,
+    *,
+    reraise: Reraise = (),
 ) -> SubmissionResult:
-    """Grade one submission: part id -> answer text. Missing parts are blank."""
+    """Grade one submission: part id -> answer text. Missing parts are blank.
+
+    A checker that raises makes its part ``needs_review``, except for the
+    exception types in ``reraise``, which propagate to the caller.
+    """
     compiled = rubric if isinstance(rubric, CompiledRubric) else compile_rubric(rubric)
     results: dict[str, PartResult] = {}
     for part_id, cpart in compiled.parts.items():
-        results[part_id] = cpart.grade(answer_text(answers.get(part_id)))
+        results[part_id] = cpart.grade(answer_text(answers.get(part_id)), reraise=reraise)
     unknown = tuple(k for k in answers if k not in compiled.parts)
     return SubmissionResult(id=submission_id, parts=results, unknown_parts=unknown)
 
 
-def grade_part(rubric: Rubric | CompiledRubric, part_id: str, answer: Any) -> PartResult:
+def grade_part(rubric: Rubric | CompiledRubric, part_id: str, answer: Any, *, reraise: Reraise = ()) -> PartResult:
     """Grade one part's answer alone (the same result ``grade`` gives that part). KeyError: no such part."""
     compiled = rubric if isinstance(rubric, CompiledRubric) else compile_rubric(rubric)
-    return compiled.parts[part_id].grade(answer_text(answer))
+    return compiled.parts[part_id].grade(answer_text(answer), reraise=reraise)
+
+
+def learning_parts(rubric: Rubric | CompiledRubric) -> frozenset[str]:
+    """Ids of the parts with a check that learns from graded examples, so that overrides can retrain them."""
+    model = rubric.rubric if isinstance(rubric, CompiledRubric) else rubric
+    return frozenset(p.id for p in model.parts if any(_learns(item.check) for item in p.items))
+
+
+def _learns(check: Any) -> bool:
+    """Whether a check, or a check nested in it (any/all/not/elements), learns from examples."""
+    if isinstance(check, dict):
+        kind = check.get("type")
+        return (isinstance(kind, str) and learns_from_examples(kind)) or any(_learns(v) for v in check.values())
+    if isinstance(check, list):
+        return any(_learns(v) for v in check)
+    return False
 
 
 def answer_text(value: Any) -> str:

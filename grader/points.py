@@ -6,6 +6,7 @@ Floats drift (0.1 + 0.2), so every score is a ``Fraction`` until it is printed.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -41,8 +42,12 @@ def clamp(value: Fraction, low: Fraction, high: Fraction) -> Fraction:
     return max(low, min(high, value))
 
 
-def as_number(value: Fraction) -> int | float:
-    """JSON form: an int when whole, else the (exactly representable) float."""
-    if value.denominator == 1:
-        return int(value)
-    return float(value)
+def points_json(value: Fraction | Decimal | int) -> int | float:
+    """Points in JSON, from the engine (Fraction) or a database (Decimal): an int when whole, else a float.
+
+    Rubric points are halves and quarters, exact in binary, so the float loses nothing.
+    """
+    exact = Fraction(value)
+    if exact.denominator == 1:
+        return int(exact)
+    return float(exact)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
-from grader.points import as_number
+from grader.points import points_json
 
 Status = Literal["graded", "needs_review", "blank"]
 
@@ -23,7 +23,7 @@ class ItemResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "points": as_number(self.points),
+            "points": points_json(self.points),
             "effect": self.effect,
             "evidence": list(self.evidence),
             "feedback": self.feedback,
@@ -44,8 +44,8 @@ class PartResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "points": as_number(self.points),
-            "max": as_number(self.max),
+            "points": points_json(self.points),
+            "max": points_json(self.max),
             "status": self.status,
             "feedback": list(self.feedback),
             "matched": [m.to_dict() for m in self.matched],
@@ -75,8 +75,8 @@ class SubmissionResult:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.id,
-            "total": as_number(self.total),
-            "max": as_number(self.max),
+            "total": points_json(self.total),
+            "max": points_json(self.max),
             "parts": {pid: p.to_dict() for pid, p in self.parts.items()},
         }
         if self.unknown_parts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.engine import compile_rubric
-from grader.points import as_number
+from grader.points import points_json
 from grader.rubric.model import Rubric
 
 
@@ -43,8 +43,8 @@ def run_examples(rubric: Rubric) -> list[ExampleOutcome]:
                     part.id,
                     i,
                     ex.answer,
-                    float(as_number(ex.points)),
-                    float(as_number(res.points)),
+                    float(points_json(ex.points)),
+                    float(points_json(res.points)),
                     ex.status,
                     res.status,
                     res.feedback,

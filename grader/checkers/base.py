@@ -113,14 +113,26 @@ class Checker(Protocol):
 Compiler = Callable[[Any, CompileContext], Checker]
 
 _REGISTRY: dict[str, tuple[type[SpecBase], Compiler]] = {}
+_LEARNS: set[str] = set()  # kinds whose compiled form depends on the graded examples
 
 
-def register(kind: str, spec: type[SpecBase]) -> Callable[[Compiler], Compiler]:
+def register(kind: str, spec: type[SpecBase], *, learns: bool = False) -> Callable[[Compiler], Compiler]:
+    """Register a kind's compile function. ``learns``: it trains on ``CompileContext.examples``, so new
+    graded examples (instructors' overrides) change what it decides."""
+
     def deco(fn: Compiler) -> Compiler:
         _REGISTRY[kind] = (spec, fn)
+        if learns:
+            _LEARNS.add(kind)
         return fn
 
     return deco
+
+
+def learns_from_examples(kind: str) -> bool:
+    from grader.checkers import load_kind
+
+    return (kind in _REGISTRY or load_kind(kind)) and kind in _LEARNS
 
 
 def registry() -> Mapping[str, tuple[type[SpecBase], Compiler]]:

@@ -76,7 +76,7 @@ def _concepts(raw: list[dict[str, Any]], lexicon: Lexicon) -> list:
     return out
 
 
-@register("classifier", ClassifierSpec)
+@register("classifier", ClassifierSpec, learns=True)
 def compile_classifier(spec: ClassifierSpec, ctx: CompileContext) -> Checker:
     concepts = _concepts(spec.concepts, part_lexicon(ctx))
     examples = training_targets(ctx.examples, ctx.item_id, ctx.item_points)

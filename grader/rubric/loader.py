@@ -85,20 +85,18 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], filename: str, budg
     lines.setdefault(loc, node.start_mark.line + 1)
     if node.tag not in _ALLOWED_TAGS:
         raise RubricError(
-            [Issue(filename, node.start_mark.line + 1, _dotted(loc), f"YAML tag {node.tag!r} is not allowed")]
+            [Issue(filename, node.start_mark.line + 1, dotted(loc), f"YAML tag {node.tag!r} is not allowed")]
         )
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 raise RubricError(
-                    [Issue(filename, key_node.start_mark.line + 1, _dotted(loc), "mapping keys must be plain strings")]
+                    [Issue(filename, key_node.start_mark.line + 1, dotted(loc), "mapping keys must be plain strings")]
                 )
             key = key_node.value
             if key in out:
-                raise RubricError(
-                    [Issue(filename, key_node.start_mark.line + 1, _dotted((*loc, key)), "duplicate key")]
-                )
+                raise RubricError([Issue(filename, key_node.start_mark.line + 1, dotted((*loc, key)), "duplicate key")])
             lines[(*loc, key)] = key_node.start_mark.line + 1
             out[key] = _build(value_node, (*loc, key), lines, filename, budget)
         return out
@@ -116,7 +114,7 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], filename: str, budg
     return value
 
 
-def _dotted(loc: Loc) -> str:
+def dotted(loc: Loc) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -154,7 +152,7 @@ def issues_from_validation(exc: ValidationError, filename: str, lines: dict[Loc,
     for err in exc.errors():
         loc = (*prefix, *(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))))
         reason = err["msg"].removeprefix("Value error, ")
-        issues.append(Issue(filename, line_of(lines, loc), _dotted(loc), reason))
+        issues.append(Issue(filename, line_of(lines, loc), dotted(loc), reason))
     return issues
 
 
