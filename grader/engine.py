@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, SupportsFloat
 
 from grader.checkers.base import (
     Checker,
@@ -127,7 +127,7 @@ def _examples(part: Part) -> tuple[Example, ...]:
     )
 
 
-def graded_example(answer: Any, points: Fraction | float, max_points: Fraction | float) -> Example:
+def graded_example(answer: Any, points: SupportsFloat, max_points: SupportsFloat) -> Example:
     """A human's grade of an answer as training data for the checks that learn, read as grading reads it."""
     return Example(normalize_text(answer_text(answer)), float(points), float(max_points), {})
 

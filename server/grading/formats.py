@@ -8,14 +8,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import grader
 from server.grading.models import PartResult, Submission
 
 
 def points_json(value: Decimal | None) -> int | float | None:
-    """An int when whole, else a float (halves and quarters are exact in binary)."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
+    """A stored number of points in JSON (None while there is none), as the engine writes points."""
+    return None if value is None else grader.points_json(value)
 
 
 def part_json(part: PartResult, *, detail: bool) -> dict[str, Any]:

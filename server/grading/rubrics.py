@@ -13,17 +13,32 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db.models import Count, Max
 
-from grader import CompiledRubric, Issue, Rubric, RubricError, answer_text, compile_rubric, grade, load_rubric_text
-from grader.checkers.base import Example
-from grader.normalize import normalize_text
-from grader.result import SubmissionResult
+from grader import (
+    CompiledRubric,
+    Example,
+    Issue,
+    PartResult,
+    Rubric,
+    RubricError,
+    SubmissionResult,
+    compile_rubric,
+    grade,
+    grade_part,
+    graded_example,
+    learning_parts,
+    load_rubric_text,
+    points_json,
+)
 from server.grading.errors import RubricInvalid
+from server.grading.models import RubricVersion, ScoreOverride
+from server.grading.points import to_decimal
 
 log = logging.getLogger(__name__)
 
@@ -56,35 +71,23 @@ def rubric_summary(rubric: Rubric) -> dict[str, Any]:
         "compiled": rubric.model_dump(mode="json"),
         "exam_id": rubric.exam.id,
         "title": rubric.exam.title,
-        "max_points": Decimal(rubric.max.numerator) / Decimal(rubric.max.denominator),
-        "parts": [
-            {
-                "id": p.id,
-                "title": p.title,
-                "prompt": p.prompt,
-                "max": _number(Decimal(p.max.numerator) / Decimal(p.max.denominator)),
-            }
-            for p in rubric.parts
-        ],
+        "max_points": to_decimal(rubric.max),
+        "parts": [{"id": p.id, "title": p.title, "prompt": p.prompt, "max": points_json(p.max)} for p in rubric.parts],
     }
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 # (count, latest id) of a rubric version's score overrides; (0, 0): none, the plain compiled rubric.
 Watermark = tuple[int, int]
 NO_OVERRIDES: Watermark = (0, 0)
-LEARNED_CHECKS = frozenset({"classifier"})  # check types that learn from graded examples
+# Checks see Celery's soft time limit as the exception it is, so a task can hand the rest of its work on.
+PLATFORM_EXCEPTIONS = (SoftTimeLimitExceeded,)
 
 
 @dataclass(frozen=True)
 class CompiledEntry:
-    """A compiled rubric, the lock that serializes grading through it, and what it learned from."""
+    """A compiled rubric (shared by every thread of the process) and what it learned from."""
 
     compiled: CompiledRubric
-    lock: threading.Lock
     watermark: Watermark = NO_OVERRIDES
     examples: dict[str, int] = field(default_factory=dict)  # part id -> override examples used
 
@@ -96,8 +99,8 @@ class _CompiledCache:
     The watermark is read from the database (one index-only query per task or
     chunk, see ``override_watermarks``), so every worker on every machine
     moves to the retrained rubric on its next chunk after an override.
-    The engine keeps a per-part answer cache that is not thread-safe, so
-    grading through one compiled rubric is serialized by its own lock.
+    The lock guards the dictionary only: grading through a compiled rubric
+    needs none.
     """
 
     def __init__(self) -> None:
@@ -138,8 +141,6 @@ compiled_cache = _CompiledCache()
 
 def override_watermarks(version_ids: Iterable[int]) -> dict[int, Watermark]:
     """One query (an index-only scan of ``override_watermark``): (count, latest id) per version."""
-    from server.grading.models import ScoreOverride
-
     ids = set(version_ids)
     marks = dict.fromkeys(ids, NO_OVERRIDES)
     if ids:
@@ -164,9 +165,7 @@ def override_examples(version_id: int, parts: list[dict[str, Any]], upto: int) -
     An override back to the machine's score (``cleared``) withdraws the
     human's label for that answer. Blank answers teach nothing and are left out.
     """
-    from server.grading.models import ScoreOverride
-
-    maxima = {p["id"]: float(p["max"]) for p in parts}
+    maxima = {p["id"]: p["max"] for p in parts}
     rows = (
         ScoreOverride.objects.filter(rubric_version_id=version_id, id__lte=upto)
         .order_by("id")
@@ -176,9 +175,9 @@ def override_examples(version_id: int, parts: list[dict[str, Any]], upto: int) -
     for part_id, points, cleared, answers in rows:
         if part_id not in maxima:
             continue
-        text = normalize_text(answer_text((answers or {}).get(part_id)))
-        if text:
-            latest[(part_id, text)] = None if cleared else Example(text, float(points), maxima[part_id], {})
+        example = graded_example((answers or {}).get(part_id), points, maxima[part_id])
+        if example.answer:
+            latest[(part_id, example.answer)] = None if cleared else example
     out: dict[str, list[Example]] = {}
     for (part_id, _), example in latest.items():
         if example is not None:
@@ -186,18 +185,11 @@ def override_examples(version_id: int, parts: list[dict[str, Any]], upto: int) -
     return out
 
 
-def part_learns(compiled_json: dict[str, Any], part_id: str) -> bool:
-    """Whether a part of a stored (normalized) rubric has a check that learns from examples."""
-
-    def walk(node: Any) -> bool:
-        if isinstance(node, dict):
-            return node.get("type") in LEARNED_CHECKS or any(walk(v) for v in node.values())
-        if isinstance(node, list):
-            return any(walk(v) for v in node)
-        return False
-
-    part = next((p for p in compiled_json.get("parts", []) if p.get("id") == part_id), None)
-    return part is not None and walk([item.get("check") for item in part.get("items", [])])
+@lru_cache(maxsize=64)
+def version_learning_parts(version_id: int, sha256: str) -> frozenset[str]:
+    """The parts of a stored rubric version whose checks learn from overrides (a rubric version never changes)."""
+    source = RubricVersion.objects.values_list("source", flat=True).get(pk=version_id)
+    return learning_parts(load_rubric_text(source, f"rubric-version-{version_id}.yaml", compile=False))
 
 
 def compiled_for(version_id: int, sha256: str, watermark: Watermark = NO_OVERRIDES) -> CompiledEntry:
@@ -205,8 +197,6 @@ def compiled_for(version_id: int, sha256: str, watermark: Watermark = NO_OVERRID
     entry = compiled_cache.get(version_id, sha256, watermark)
     if entry is not None:
         return entry
-    from server.grading.models import RubricVersion
-
     source, parts = RubricVersion.objects.values_list("source", "parts").get(pk=version_id)
     rubric = load_rubric_text(source, f"rubric-version-{version_id}.yaml", compile=False)
     extra = override_examples(version_id, parts, watermark[1]) if watermark[0] else {}
@@ -216,7 +206,7 @@ def compiled_for(version_id: int, sha256: str, watermark: Watermark = NO_OVERRID
         log.error("rubric version %s does not compile with its overrides (%s); grading without them", version_id, exc)
         compiled, extra = compile_rubric(rubric), {}
     counts = {part_id: len(examples) for part_id, examples in extra.items()}
-    return compiled_cache.put(version_id, sha256, CompiledEntry(compiled, threading.Lock(), watermark, counts))
+    return compiled_cache.put(version_id, sha256, CompiledEntry(compiled, watermark, counts))
 
 
 def grade_with_version(
@@ -227,5 +217,8 @@ def grade_with_version(
     watermark: Watermark = NO_OVERRIDES,
 ) -> SubmissionResult:
     entry = compiled_for(version_id, sha256, watermark)
-    with entry.lock:
-        return grade(entry.compiled, answers, submission_id=submission_id)
+    return grade(entry.compiled, answers, submission_id=submission_id, reraise=PLATFORM_EXCEPTIONS)
+
+
+def grade_part_with(entry: CompiledEntry, part_id: str, answer: Any) -> PartResult:
+    return grade_part(entry.compiled, part_id, answer, reraise=PLATFORM_EXCEPTIONS)

@@ -1,8 +1,8 @@
-"""Every write the API makes. Views call these; the worker side is in pipeline.py.
+"""Every write the API makes. Views call these; the worker side is in grading.py and its neighbours.
 
 A submission is stored ``queued`` in one transaction and, on commit, its id
-is sent to a task (``tasks.grade_submissions``) that claims, grades and
-stores it (see pipeline.py for why a duplicate delivery grades it once).
+is sent to a task (``grading.grade_submissions``) that claims, grades and
+stores it (see claims.py for why a duplicate delivery grades it once).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from server.grading import permissions, pipeline, uploads
+from server.grading import grading, permissions, uploads
 from server.grading.errors import Conflict, Forbidden, IdempotencyMismatch, InvalidInput, NotFound, TooManySubmissions
 from server.grading.models import (
     Assignment,
@@ -38,7 +38,10 @@ from server.grading.models import (
     Submission,
     Webhook,
 )
-from server.grading.rubrics import part_learns, rubric_parse, rubric_sha256, rubric_summary
+from server.grading.results import set_totals
+from server.grading.retraining import retrain_on_commit
+from server.grading.rubrics import rubric_parse, rubric_sha256, rubric_summary, version_learning_parts
+from server.grading.webhooks import url_error, webhook_events_create
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +232,7 @@ def submission_create(
                 idempotency_key=idempotency_key or None,
                 request_hash=fingerprint,
             )
-            pipeline.enqueue_on_commit([submission.pk])
+            grading.enqueue_on_commit([submission.pk])
     except IntegrityError:  # the same key raced in from a second request: that one won
         earlier = _replay(Submission, user=user, key=idempotency_key, fingerprint=fingerprint)
         if earlier is None:
@@ -283,7 +286,7 @@ def batch_create(
                 for number, row in enumerate(clean, start=1)
             ]
             Submission.objects.bulk_create(submissions, batch_size=1000)
-            pipeline.enqueue_on_commit([s.pk for s in submissions])
+            grading.enqueue_on_commit([s.pk for s in submissions])
     except IntegrityError:
         earlier = _replay(Batch, user=user, key=idempotency_key, fingerprint=fingerprint)
         if earlier is None:
@@ -340,15 +343,15 @@ def part_override(
         part.override_stale = False
         part.save(update_fields=["points", "overridden", "override_stale", "updated_at"])
         parts = list(locked.parts.all())
-        pipeline.set_totals(locked, parts)
+        set_totals(locked, parts)
         locked.save(update_fields=["total", "max_points", "needs_review", "updated_at"])
-        pipeline.webhook_events_create([(locked, parts, "override")])
+        webhook_events_create([(locked, parts, "override")])
         version = locked.rubric_version
         if (
             settings.GRADING["RETRAIN_ON_OVERRIDE"]
             and version is not None
             and version.pk == locked.assignment.current_rubric_id
-            and part_learns(version.compiled, part_id)
+            and part_id in version_learning_parts(version.pk, version.sha256)
         ):
             _retrain_job(assignment=locked.assignment, version=version, part_id=part_id, user=user, trigger="override")
     return part
@@ -368,7 +371,7 @@ def _retrain_job(*, assignment: Assignment, version: RubricVersion, part_id: str
     job = RetrainJob.objects.create(
         assignment=assignment, rubric_version=version, part_id=part_id, created_by=user, trigger=trigger
     )
-    transaction.on_commit(lambda: pipeline.send_retrain(job.pk))
+    retrain_on_commit(job.pk)
     return job
 
 
@@ -402,7 +405,7 @@ def assignment_regrade(*, user, role: str | None, assignment: Assignment, everyt
             failure_reason="",
         )
         batch.save(update_fields=["size"])
-        pipeline.enqueue_on_commit(list(Submission.objects.filter(regrade_batch=batch).values_list("pk", flat=True)))
+        grading.enqueue_on_commit(list(Submission.objects.filter(regrade_batch=batch).values_list("pk", flat=True)))
     return batch
 
 
@@ -410,8 +413,6 @@ def assignment_regrade(*, user, role: str | None, assignment: Assignment, everyt
 
 
 def webhook_create(*, user, role: str | None, assignment: Assignment, url: str, secret: str = "") -> Webhook:
-    from server.grading.webhooks import url_error
-
     permissions.require_instructor(role)
     reason = url_error(url)
     if reason:

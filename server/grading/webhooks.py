@@ -1,6 +1,9 @@
 """Webhooks to LMSs: signed JSON POSTs when a submission is graded, retried with backoff.
 
-Payload and signature are documented in docs/webhooks.md. The signature is
+Deliveries are an outbox: rows written in the transaction that stores the
+result, sent by ``deliver_webhook`` once it commits, and sent again by the
+sweep while they are due. Payload and signature are documented in
+docs/webhooks.md. The signature is
 ``X-Handgrade-Signature: sha256=HEX`` where HEX is HMAC-SHA256 with the
 webhook's secret over ``TIMESTAMP + "." + BODY`` and TIMESTAMP is the
 ``X-Handgrade-Timestamp`` header, so a receiver can refuse replays.
@@ -20,15 +23,20 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from server.grading.formats import result_json
-from server.grading.models import DeliveryStatus, PartResult, Submission, WebhookDelivery
+from server.grading.models import DeliveryStatus, PartResult, RubricVersion, Submission, Webhook, WebhookDelivery
+from server.grading.publish import in_process, publish
 
 log = logging.getLogger(__name__)
 EVENT_GRADED = "submission.graded"
@@ -170,14 +178,48 @@ def _record(delivery: WebhookDelivery, code: int | None, error: str, permanent: 
 
 def send_delivery(delivery_id: Any, countdown: float | None = None) -> None:
     """Hand a delivery to a worker. In process (no broker) a retry waits for the sweep instead."""
-    from server.celery import app
-    from server.grading.tasks import deliver_webhook
-
-    if app.conf.task_always_eager:
+    if in_process(deliver_webhook):
         if not countdown:
             deliver_webhook.apply_async((str(delivery_id),))
         return
-    try:
-        deliver_webhook.apply_async((str(delivery_id),), countdown=countdown)
-    except Exception as exc:  # a broker outage: the row is pending, the sweep will send it
-        log.warning("could not publish webhook delivery %s: %s", delivery_id, exc)
+    publish(deliver_webhook, str(delivery_id), countdown=countdown)
+
+
+@shared_task(name="server.grading.tasks.deliver_webhook")
+def deliver_webhook(delivery_id: str) -> None:
+    retry_in = delivery_attempt(delivery_id=delivery_id)
+    if retry_in is not None:
+        send_delivery(delivery_id, countdown=retry_in)
+
+
+# --- the outbox: delivery rows written with the results ------------------------------------------
+
+
+def webhook_events_create(events: Sequence[tuple[Submission, Sequence[PartResult], str]]) -> None:
+    """Delivery rows in the caller's transaction, sent once it commits."""
+    if not events:
+        return
+    hooks: dict[int, list[Webhook]] = defaultdict(list)
+    for hook in Webhook.objects.filter(assignment_id__in={s.assignment_id for s, _, _ in events}, active=True):
+        hooks[hook.assignment_id].append(hook)
+    if not hooks:
+        return
+    numbers = dict(
+        RubricVersion.objects.filter(pk__in={s.rubric_version_id for s, _, _ in events}).values_list("pk", "number")
+    )
+    deliveries = []
+    for submission, parts, reason in events:
+        for hook in hooks.get(submission.assignment_id, []):
+            delivery_id = uuid.uuid4()
+            payload = event_payload(
+                delivery_id=delivery_id, submission=submission, parts=list(parts), reason=reason,
+                version_number=numbers.get(submission.rubric_version_id),
+            )  # fmt: skip
+            deliveries.append(
+                WebhookDelivery(
+                    id=delivery_id, webhook=hook, submission=submission, event=payload["event"], payload=payload
+                )
+            )
+    WebhookDelivery.objects.bulk_create(deliveries)
+    ids = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: [send_delivery(i) for i in ids])

@@ -251,6 +251,13 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("GRADING_QUEUE", "grading")
+# Each task is defined beside the logic it runs; a worker imports these modules to know them.
+CELERY_IMPORTS = (
+    "server.grading.grading",
+    "server.grading.retraining",
+    "server.grading.webhooks",
+    "server.grading.sweep",
+)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 1000)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {

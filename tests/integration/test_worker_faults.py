@@ -15,7 +15,7 @@ from svc_support import FULL_ANSWERS, QUIZ_YAML, client_with_token
 
 from server.grading import services
 from server.grading.models import Assignment, PartResult, Submission
-from server.grading.tasks import sweep
+from server.grading.sweep import sweep
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("worker")]
 
@@ -129,7 +129,7 @@ def test_a_whole_worker_killed_mid_task_is_graded_by_the_next_one(broker, instru
     """Scenario B: the message waits in Redis's unacked set until the visibility timeout, then comes back."""
     from celery_harness import Worker, database_url
 
-    from server.grading.tasks import grade_submissions
+    from server.grading.grading import grade_submissions
 
     queue = broker + "-b"
     short = {

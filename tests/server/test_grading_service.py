@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 from svc_support import FULL_ANSWERS
 
-from server.grading import pipeline
+from server.grading import claims, grading
+from server.grading.grading import grade_submissions
 from server.grading.models import PartResult, Submission
-from server.grading.tasks import grade_submissions, sweep
+from server.grading.sweep import grading_sweep, sweep
 
 
 @pytest.fixture
@@ -27,29 +28,29 @@ def queued(quiz, instructor):
 
 
 def test_a_duplicate_delivery_grades_once(queued):
-    assert pipeline.submissions_grade(ids=[str(queued.pk)], token="task-1") == {"graded": 1}
-    assert pipeline.submissions_grade(ids=[str(queued.pk)], token="task-2") == {"skipped": 1}
-    assert pipeline.submissions_grade(ids=[str(queued.pk)], token="task-1") == {"skipped": 1}
+    assert grading.submissions_grade(ids=[str(queued.pk)], token="task-1") == {"graded": 1}
+    assert grading.submissions_grade(ids=[str(queued.pk)], token="task-2") == {"skipped": 1}
+    assert grading.submissions_grade(ids=[str(queued.pk)], token="task-1") == {"skipped": 1}
     queued.refresh_from_db()
     assert queued.attempts == 1 and PartResult.objects.filter(submission=queued).count() == 5
 
 
 def test_a_second_worker_cannot_take_a_claimed_row(queued):
-    assert pipeline.submission_claim(submission_id=queued.pk, token="task-1") is not None
-    assert pipeline.submission_claim(submission_id=queued.pk, token="task-2") is None
+    assert claims.claim_one(queued.pk, "task-1") is not None
+    assert claims.claim_one(queued.pk, "task-2") is None
 
 
 def test_the_same_message_redelivered_after_a_worker_died_takes_the_row_back(queued):
-    pipeline.submission_claim(submission_id=queued.pk, token="task-1")  # then the pool child is killed
-    assert pipeline.submissions_grade(ids=[str(queued.pk)], token="task-1") == {"graded": 1}
+    claims.claim_one(queued.pk, "task-1")  # then the pool child is killed
+    assert grading.submissions_grade(ids=[str(queued.pk)], token="task-1") == {"graded": 1}
     queued.refresh_from_db()
     assert queued.status == "graded" and queued.attempts == 2
 
 
 def test_a_row_that_keeps_killing_its_worker_is_quarantined(queued, settings):
     for _ in range(settings.GRADING["MAX_ATTEMPTS"]):
-        assert pipeline.submission_claim(submission_id=queued.pk, token="task-1") is not None
-    assert pipeline.submissions_grade(ids=[str(queued.pk)], token="task-1") == {"skipped": 1}
+        assert claims.claim_one(queued.pk, "task-1") is not None
+    assert grading.submissions_grade(ids=[str(queued.pk)], token="task-1") == {"skipped": 1}
     queued.refresh_from_db()
     assert queued.status == "failed" and "quarantined" in queued.failure_reason
 
@@ -63,7 +64,7 @@ def test_the_sweep_resends_queued_rows_whose_message_was_lost(queued):
 
 
 def test_the_sweep_leaves_fresh_queued_rows_alone(queued):
-    assert pipeline.grading_sweep()["resent"] == 0
+    assert grading_sweep()["resent"] == 0
 
 
 def test_the_sweep_frees_rows_of_dead_workers(queued, settings):
@@ -71,7 +72,7 @@ def test_the_sweep_frees_rows_of_dead_workers(queued, settings):
     Submission.objects.filter(pk=queued.pk).update(
         status="grading", claim_token="dead", claimed_at=long_ago, attempts=1
     )
-    report = pipeline.grading_sweep()
+    report = grading_sweep()
     assert report["released"] == 1 and report["resent"] == 1
     queued.refresh_from_db()
     assert queued.status == "graded" and queued.attempts == 2
@@ -82,7 +83,7 @@ def test_the_sweep_quarantines_dead_rows_past_the_attempt_limit(queued, settings
     Submission.objects.filter(pk=queued.pk).update(
         status="grading", claim_token="dead", claimed_at=long_ago, attempts=settings.GRADING["MAX_ATTEMPTS"]
     )
-    assert pipeline.grading_sweep()["quarantined"] == 1
+    assert grading_sweep()["quarantined"] == 1
     queued.refresh_from_db()
     assert queued.status == "failed"
 
@@ -91,8 +92,8 @@ def test_an_engine_fault_fails_the_submission_with_a_reason(queued, monkeypatch)
     def broken(*args, **kwargs):
         raise ZeroDivisionError("engine bug")
 
-    monkeypatch.setattr(pipeline, "grade_with_version", broken)
-    assert pipeline.submissions_grade(ids=[str(queued.pk)], token="t") == {"failed": 1}
+    monkeypatch.setattr(grading, "grade_with_version", broken)
+    assert grading.submissions_grade(ids=[str(queued.pk)], token="t") == {"failed": 1}
     queued.refresh_from_db()
     assert queued.status == "failed" and "ZeroDivisionError: engine bug" in queued.failure_reason
 
@@ -108,8 +109,8 @@ def test_a_chunk_past_its_budget_sends_the_rest_on(quiz, instructor, settings, m
         )
     Submission.objects.update(status="queued")
     sent = []
-    monkeypatch.setattr(pipeline, "send_for_grading", lambda ids: sent.append(list(ids)))
-    counts = pipeline.submissions_grade(ids=ids, token="t")
+    monkeypatch.setattr(grading, "send_for_grading", lambda ids: sent.append(list(ids)))
+    counts = grading.submissions_grade(ids=ids, token="t")
     assert counts == {"graded": 1, "deferred": 2} and sent == [ids[1:]]
 
 
@@ -120,7 +121,7 @@ def test_the_task_takes_ids_only(queued):
 def test_a_rubric_change_while_grading_grades_against_the_new_version(queued, instructor, monkeypatch):
     from svc_support import QUIZ_YAML
 
-    real = pipeline.grade_with_version
+    real = grading.grade_with_version
     calls = []
 
     def upload_during_first_grade(*args, **kwargs):
@@ -133,8 +134,8 @@ def test_a_rubric_change_while_grading_grades_against_the_new_version(queued, in
             )
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "grade_with_version", upload_during_first_grade)
-    assert pipeline.submissions_grade(ids=[str(queued.pk)], token="t") == {"graded": 1}
+    monkeypatch.setattr(grading, "grade_with_version", upload_during_first_grade)
+    assert grading.submissions_grade(ids=[str(queued.pk)], token="t") == {"graded": 1}
     queued.refresh_from_db()
     assert len(calls) == 2 and queued.rubric_version.number == 2 and queued.total == 4
 
@@ -151,8 +152,8 @@ def test_fresh_rows_past_the_budget_go_back_uncounted(quiz, instructor, settings
         for n in range(3)
     )
     sent = []
-    monkeypatch.setattr(pipeline, "send_for_grading", lambda ids: sent.append(list(ids)))
-    counts = pipeline.submissions_grade(ids=[str(r.pk) for r in rows], token="t")
+    monkeypatch.setattr(grading, "send_for_grading", lambda ids: sent.append(list(ids)))
+    counts = grading.submissions_grade(ids=[str(r.pk) for r in rows], token="t")
     assert counts == {"graded": 1, "deferred": 2} and sent == [[str(r.pk) for r in rows[1:]]]
     later = Submission.objects.filter(pk__in=[r.pk for r in rows[1:]])
     assert {(s.status, s.attempts) for s in later} == {("queued", 0)}
@@ -171,6 +172,6 @@ def test_a_chunk_of_fresh_rows_is_stored_together(quiz, instructor, django_asser
         for n in range(20)
     )
     with django_assert_max_num_queries(15):
-        assert pipeline.submissions_grade(ids=[str(r.pk) for r in rows], token="t") == {"graded": 20}
+        assert grading.submissions_grade(ids=[str(r.pk) for r in rows], token="t") == {"graded": 20}
     assert PartResult.objects.filter(submission__in=rows).count() == 100
     assert set(Submission.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", "total")) == {("graded", 6)}

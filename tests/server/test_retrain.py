@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from server.grading import pipeline
+from server.grading import retraining
 from server.grading.models import Assignment, PartResult, RetrainJob, ScoreOverride, Submission
+from server.grading.retraining import retrain_part
 from server.grading.rubrics import NO_OVERRIDES, compiled_cache, compiled_for, override_examples, override_watermarks
-from server.grading.tasks import retrain_part
 
 RUBRIC = """
 format: 1
@@ -226,11 +226,11 @@ def test_a_retrain_past_its_budget_resumes_where_it_stopped(reg, instructor, set
         assignment=reg, rubric_version=reg.current_rubric, part_id="why", created_by=reg.created_by
     )
     sent = []
-    monkeypatch.setattr(pipeline, "send_retrain", sent.append)
-    assert pipeline.retrain_run(job_id=job.pk) == {"deferred": 1} and sent == [job.pk]
+    monkeypatch.setattr(retraining, "send_retrain", sent.append)
+    assert retraining.retrain_run(job_id=job.pk) == {"deferred": 1} and sent == [job.pk]
     job.refresh_from_db()
     assert job.status == "running" and job.examined == 1
-    while pipeline.retrain_run(job_id=job.pk) == {"deferred": 1}:
+    while retraining.retrain_run(job_id=job.pk) == {"deferred": 1}:
         pass
     job.refresh_from_db()
     assert job.status == "done" and job.examined == 3 and job.rescored == 0

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from svc_support import FULL_ANSWERS, Receiver
 
-from server.grading import pipeline, webhooks
+from server.grading import webhooks
 from server.grading.models import WebhookDelivery
+from server.grading.sweep import grading_sweep
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_a_failed_delivery_is_retried_later_with_backoff(quiz, instructor, setti
         assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_status_code == 500
         assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=20)
         WebhookDelivery.objects.update(next_attempt_at=timezone.now())  # time passes
-        pipeline.grading_sweep()
+        grading_sweep()
         delivery.refresh_from_db()
         assert delivery.status == "delivered" and delivery.attempts == 2
         assert len(failing.requests) == 2
@@ -80,7 +81,7 @@ def test_deliveries_give_up_after_the_last_attempt(quiz, instructor, settings):
     add_hook(instructor, "http://127.0.0.1:9/unreachable")
     submit(instructor)
     WebhookDelivery.objects.update(next_attempt_at=timezone.now())
-    pipeline.grading_sweep()
+    grading_sweep()
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "failed" and delivery.attempts == 2 and delivery.last_error
     deliveries = instructor.get(f"/api/v1/webhooks/{delivery.webhook_id}/deliveries/").json()["results"]

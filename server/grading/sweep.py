@@ -1,0 +1,58 @@
+"""The sweep: the database is the truth and messages can be lost, so what is due is sent again.
+
+It frees rows whose claim expired (their worker died), resends submissions
+whose message was lost (stuck in ``queued``), resends retrain jobs that
+stopped, and retries due webhook deliveries. Safe to run twice, or from
+several places at once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from server.grading import claims
+from server.grading.grading import send_for_grading
+from server.grading.models import DeliveryStatus, RetrainJob, RetrainStatus, Status, Submission, WebhookDelivery
+from server.grading.retraining import send_retrain
+from server.grading.webhooks import send_delivery
+
+
+def grading_sweep(*, limit: int = 5000) -> dict[str, int]:
+    now = timezone.now()
+    released, quarantined = claims.release_expired(limit=limit)
+    send_for_grading(released)
+    stale_cut = now - timedelta(seconds=settings.GRADING["QUEUED_STALE_SECONDS"])
+    lost = Submission.objects.filter(status=Status.QUEUED, queued_at__lt=stale_cut)
+    ids = list(lost.values_list("pk", flat=True)[:limit])
+    Submission.objects.filter(pk__in=ids, status=Status.QUEUED).update(queued_at=now)
+    send_for_grading(ids)
+    retrains = list(
+        RetrainJob.objects.filter(
+            Q(status=RetrainStatus.QUEUED, updated_at__lt=stale_cut)
+            | Q(status=RetrainStatus.RUNNING, updated_at__lt=now - claims.lease())
+        ).values_list("pk", flat=True)[:limit]
+    )
+    RetrainJob.objects.filter(pk__in=retrains).update(updated_at=now)
+    for job_id in retrains:
+        send_retrain(job_id)
+    due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    deliveries = list(due.values_list("pk", flat=True)[:limit])
+    for delivery_id in deliveries:
+        send_delivery(delivery_id)
+    return {
+        "resent": len(released) + len(ids),
+        "released": len(released),
+        "quarantined": quarantined,
+        "webhooks": len(deliveries),
+        "retrains": len(retrains),
+    }
+
+
+@shared_task(name="server.grading.tasks.sweep")
+def sweep() -> dict[str, int]:
+    return grading_sweep()
