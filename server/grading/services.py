@@ -413,13 +413,21 @@ def assignment_regrade(*, user, role: str | None, assignment: Assignment, everyt
 
 
 def webhook_create(*, user, role: str | None, assignment: Assignment, url: str, secret: str = "") -> Webhook:
+    """At most ``WEBHOOK_MAX_PER_ASSIGNMENT`` per assignment: each one multiplies every grading's deliveries."""
     permissions.require_instructor(role)
     reason = url_error(url)
     if reason:
         raise InvalidInput("webhook URL not accepted", [{"field": "url", "reason": reason}])
-    return Webhook.objects.create(
-        assignment=assignment, url=url, secret=secret or uuid.uuid4().hex + uuid.uuid4().hex, created_by=user
-    )
+    cap = settings.WEBHOOKS["MAX_PER_ASSIGNMENT"]
+    with transaction.atomic():
+        Assignment.objects.select_for_update().filter(pk=assignment.pk).first()  # one creation at a time
+        if Webhook.objects.filter(assignment=assignment).count() >= cap:
+            raise InvalidInput(
+                "too many webhooks", [{"field": "url", "reason": f"at most {cap} webhooks per assignment"}]
+            )
+        return Webhook.objects.create(
+            assignment=assignment, url=url, secret=secret or uuid.uuid4().hex + uuid.uuid4().hex, created_by=user
+        )
 
 
 def webhook_delete(*, role: str | None, webhook: Webhook) -> None:

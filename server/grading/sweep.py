@@ -3,7 +3,9 @@
 It frees rows whose claim expired (their worker died), resends submissions
 whose message was lost (stuck in ``queued``), resends retrain jobs that
 stopped, and retries due webhook deliveries. Safe to run twice, or from
-several places at once.
+several places at once. Celery beat runs it in the scale-out mode; the
+embedded mode (no broker, no beat) runs it on each web process's
+background thread.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from server.grading import claims
+from server.grading import background, claims
 from server.grading.grading import send_for_grading
-from server.grading.models import DeliveryStatus, RetrainJob, RetrainStatus, Status, Submission, WebhookDelivery
+from server.grading.models import RetrainJob, RetrainStatus, Status, Submission
+from server.grading.publish import in_process
 from server.grading.retraining import send_retrain
-from server.grading.webhooks import send_delivery
+from server.grading.webhooks import deliveries_due
 
 
 def grading_sweep(*, limit: int = 5000) -> dict[str, int]:
@@ -40,15 +43,12 @@ def grading_sweep(*, limit: int = 5000) -> dict[str, int]:
     RetrainJob.objects.filter(pk__in=retrains).update(updated_at=now)
     for job_id in retrains:
         send_retrain(job_id)
-    due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-    deliveries = list(due.values_list("pk", flat=True)[:limit])
-    for delivery_id in deliveries:
-        send_delivery(delivery_id)
+    webhooks = deliveries_due(limit=limit)
     return {
         "resent": len(released) + len(ids),
         "released": len(released),
         "quarantined": quarantined,
-        "webhooks": len(deliveries),
+        "webhooks": webhooks,
         "retrains": len(retrains),
     }
 
@@ -56,3 +56,10 @@ def grading_sweep(*, limit: int = 5000) -> dict[str, int]:
 @shared_task(name="server.grading.tasks.sweep")
 def sweep() -> dict[str, int]:
     return grading_sweep()
+
+
+def embedded_sweeper_start() -> background.Runner | None:
+    """In the embedded mode, the web process runs the sweep itself (see background.py); else None."""
+    if not in_process(sweep) or not settings.GRADING["EMBEDDED_SWEEP"]:
+        return None
+    return background.start(grading_sweep, settings.GRADING["SWEEP_EVERY_SECONDS"])

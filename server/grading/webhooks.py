@@ -1,27 +1,26 @@
 """Webhooks to LMSs: signed JSON POSTs when a submission is graded, retried with backoff.
 
 Deliveries are an outbox: rows written in the transaction that stores the
-result, sent by ``deliver_webhook`` once it commits, and sent again by the
-sweep while they are due. Payload and signature are documented in
-docs/webhooks.md. The signature is
-``X-Handgrade-Signature: sha256=HEX`` where HEX is HMAC-SHA256 with the
-webhook's secret over ``TIMESTAMP + "." + BODY`` and TIMESTAMP is the
-``X-Handgrade-Timestamp`` header, so a receiver can refuse replays.
+result, sent once it commits, and sent again by the sweep while they are
+due. They run on their own queue (``WEBHOOK_QUEUE``) with their own
+workers, so no receiver can delay grading; in the embedded mode they run on
+the process's background thread, never inside a web request. An attempt
+counts from the moment it is claimed, so a sender stopped mid-attempt (a
+timeout, a killed worker) has used it. Payload and signature are documented
+in docs/webhooks.md. The signature is ``X-Handgrade-Signature: sha256=HEX``
+where HEX is HMAC-SHA256 with the webhook's secret over
+``TIMESTAMP + "." + BODY`` and TIMESTAMP is the ``X-Handgrade-Timestamp``
+header, so a receiver can refuse replays.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
-import ipaddress
 import json
 import logging
 import random
-import socket
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -32,15 +31,20 @@ from urllib.parse import urlsplit
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from server.grading import background
+from server.grading.addresses import host_refusal
 from server.grading.formats import result_json
 from server.grading.models import DeliveryStatus, PartResult, RubricVersion, Submission, Webhook, WebhookDelivery
 from server.grading.publish import in_process, publish
+from server.grading.webhook_http import Reply, post
 
 log = logging.getLogger(__name__)
 EVENT_GRADED = "submission.graded"
 USER_AGENT = "handgrade-webhook/1"
+STOPPED_MID_ATTEMPT = "the attempt did not finish: its sender stopped (a killed worker or a time limit)"
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -68,16 +72,9 @@ def event_payload(
     }
 
 
-def _addresses(host: str) -> list[ipaddress._BaseAddress]:
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-        return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-
-
 def url_error(url: str) -> str | None:
-    """Why this URL may not receive webhooks, or None. Private addresses only when allowed (SSRF)."""
+    """Why this URL may not receive webhooks, or None. Every address of its host is checked (SSRF);
+    delivery checks again the address it connects to, on every redirect hop."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return "must be an http or https URL"
@@ -85,15 +82,11 @@ def url_error(url: str) -> str | None:
         return "needs a host"
     if parts.username or parts.password:
         return "credentials in the URL are not accepted; sign with the secret instead"
-    if settings.WEBHOOKS["ALLOW_PRIVATE_HOSTS"]:
-        return None
     try:
-        addresses = _addresses(parts.hostname)
-    except (OSError, UnicodeError):
-        return "the host does not resolve"
-    if not addresses or any(not a.is_global for a in addresses):
-        return "the host resolves to a private, loopback or reserved address"
-    return None
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return "the port is not a number from 0 to 65535"
+    return host_refusal(parts.hostname, port)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -103,39 +96,23 @@ def backoff_seconds(attempts: int) -> float:
     return delay * random.uniform(0.8, 1.2)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a redirect could point inside the network: it counts as a failure
-
-
-_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with _opener.open(request, timeout=settings.WEBHOOKS["TIMEOUT_SECONDS"]) as response:
-            response.read(4096)
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:500]
-
-
-def _claim(delivery_id: str) -> WebhookDelivery | None:
-    """One sender at a time: push next_attempt_at past the request timeout while sending."""
+def _claim(delivery_id: Any) -> WebhookDelivery | None:
+    """One sender at a time, and the attempt counted now: the row is held past the whole-request deadline."""
     now = timezone.now()
-    hold = now + timedelta(seconds=settings.WEBHOOKS["TIMEOUT_SECONDS"] * 3)
-    rows = WebhookDelivery.objects.filter(
+    cfg = settings.WEBHOOKS
+    due = WebhookDelivery.objects.filter(
         pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now + timedelta(seconds=2)
     )
-    if not rows.update(next_attempt_at=hold):
+    if due.filter(attempts__gte=cfg["MAX_ATTEMPTS"]).update(status=DeliveryStatus.FAILED):
+        log.warning("webhook delivery %s failed for good: %d attempts", delivery_id, cfg["MAX_ATTEMPTS"])
+        return None  # its last attempt never finished
+    hold = now + timedelta(seconds=cfg["TIMEOUT_SECONDS"] * 3)
+    if not due.update(next_attempt_at=hold, attempts=F("attempts") + 1, last_error=STOPPED_MID_ATTEMPT):
         return None
     return WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
 
 
-def delivery_attempt(*, delivery_id: str) -> float | None:
+def delivery_attempt(*, delivery_id: Any) -> float | None:
     """Send once. Returns seconds until the next try, or None when done (delivered, failed or not ours)."""
     delivery = _claim(delivery_id)
     if delivery is None:
@@ -150,46 +127,55 @@ def delivery_attempt(*, delivery_id: str) -> float | None:
         "X-Handgrade-Timestamp": str(timestamp),
         "X-Handgrade-Signature": sign(delivery.webhook.secret, timestamp, body),
     }
-    reason = url_error(delivery.webhook.url)
-    code, error = (None, f"URL refused: {reason}") if reason else _post(delivery.webhook.url, body, headers)
-    return _record(delivery, code, error, permanent=bool(reason))
+    return _record(delivery, post(delivery.webhook.url, body, headers))
 
 
-def _record(delivery: WebhookDelivery, code: int | None, error: str, permanent: bool) -> float | None:
-    delivery.attempts += 1
-    delivery.last_status_code = code
-    delivery.last_error = error
-    if code is not None and 200 <= code < 300:
+def _record(delivery: WebhookDelivery, reply: Reply) -> float | None:
+    delivery.last_status_code = reply.status
+    delivery.last_error = reply.error
+    if reply.ok:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = timezone.now()
         retry_in = None
-    elif permanent or delivery.attempts >= settings.WEBHOOKS["MAX_ATTEMPTS"]:
+    elif reply.refused or delivery.attempts >= settings.WEBHOOKS["MAX_ATTEMPTS"]:
         delivery.status = DeliveryStatus.FAILED
         retry_in = None
-        log.warning("webhook delivery %s failed for good: %s", delivery.pk, error)
+        log.warning("webhook delivery %s failed for good: %s", delivery.pk, reply.error)
     else:
         retry_in = backoff_seconds(delivery.attempts)
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
-    delivery.save(
-        update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at", "next_attempt_at"]
-    )
+    delivery.save(update_fields=["last_status_code", "last_error", "status", "delivered_at", "next_attempt_at"])
     return retry_in
-
-
-def send_delivery(delivery_id: Any, countdown: float | None = None) -> None:
-    """Hand a delivery to a worker. In process (no broker) a retry waits for the sweep instead."""
-    if in_process(deliver_webhook):
-        if not countdown:
-            deliver_webhook.apply_async((str(delivery_id),))
-        return
-    publish(deliver_webhook, str(delivery_id), countdown=countdown)
 
 
 @shared_task(name="server.grading.tasks.deliver_webhook")
 def deliver_webhook(delivery_id: str) -> None:
     retry_in = delivery_attempt(delivery_id=delivery_id)
     if retry_in is not None:
-        send_delivery(delivery_id, countdown=retry_in)
+        publish(deliver_webhook, delivery_id, countdown=retry_in)
+
+
+def deliveries_send(ids: Sequence[Any]) -> None:
+    """Hand deliveries to the webhook workers; in the embedded mode, to the background thread."""
+    if in_process(deliver_webhook):
+        background.wake()
+        return
+    for delivery_id in ids:
+        publish(deliver_webhook, str(delivery_id))
+
+
+def deliveries_due(*, limit: int) -> int:
+    """Send every delivery whose next attempt is due (the sweep calls this). In the embedded mode the
+    caller is the background thread or a command, never a request, so they are sent right here."""
+    now = timezone.now()
+    due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    if in_process(deliver_webhook):
+        for delivery_id in ids:
+            delivery_attempt(delivery_id=delivery_id)
+    else:
+        deliveries_send(ids)
+    return len(ids)
 
 
 # --- the outbox: delivery rows written with the results ------------------------------------------
@@ -222,4 +208,4 @@ def webhook_events_create(events: Sequence[tuple[Submission, Sequence[PartResult
             )
     WebhookDelivery.objects.bulk_create(deliveries)
     ids = [d.pk for d in deliveries]
-    transaction.on_commit(lambda: [send_delivery(i) for i in ids])
+    transaction.on_commit(lambda: deliveries_send(ids))

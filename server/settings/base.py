@@ -8,6 +8,7 @@ overlays ``test`` and ``production`` change only what they must.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -223,13 +224,27 @@ GRADING = {
 }
 
 WEBHOOKS = {
-    "TIMEOUT_SECONDS": env_int("WEBHOOK_TIMEOUT_SECONDS", 5),
+    # One deadline for a whole delivery: connecting, TLS, sending and the answer, over every redirect hop.
+    "TIMEOUT_SECONDS": env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
+    "CONNECT_TIMEOUT_SECONDS": env_int("WEBHOOK_CONNECT_TIMEOUT_SECONDS", 3),
     "MAX_ATTEMPTS": env_int("WEBHOOK_MAX_ATTEMPTS", 8),
     "BACKOFF_BASE_SECONDS": env_int("WEBHOOK_BACKOFF_BASE_SECONDS", 30),
     "BACKOFF_MAX_SECONDS": env_int("WEBHOOK_BACKOFF_MAX_SECONDS", 3600),
-    # Instructors choose webhook URLs: refuse loopback/private addresses unless this deployment allows them.
+    "MAX_PER_ASSIGNMENT": env_int("WEBHOOK_MAX_PER_ASSIGNMENT", 5),
+    # Instructors choose webhook URLs: refuse loopback/private addresses unless this deployment allows them,
+    # all of them (ALLOW_PRIVATE_HOSTS) or some networks (ALLOWED_NETWORKS, e.g. an LMS on the campus network).
     "ALLOW_PRIVATE_HOSTS": env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", False),
+    "ALLOWED_NETWORKS": env_list("WEBHOOK_ALLOWED_NETWORKS", []),
+    # Deliveries have their own queue and workers: a slow receiver never holds a grading worker.
+    "QUEUE": env_str("WEBHOOK_QUEUE", "webhooks"),
 }
+for _network in WEBHOOKS["ALLOWED_NETWORKS"]:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8)"
+        ) from None
 
 # --- Celery (RELIABILITY.md "Settings to require") -----------------------------
 
@@ -251,6 +266,7 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("GRADING_QUEUE", "grading")
+CELERY_TASK_ROUTES = {"server.grading.tasks.deliver_webhook": {"queue": WEBHOOKS["QUEUE"]}}
 # Each task is defined beside the logic it runs; a worker imports these modules to know them.
 CELERY_IMPORTS = (
     "server.grading.grading",
@@ -267,8 +283,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 if env_str("CELERY_UNACKED_RESTORE_INTERVAL"):  # tests shorten how often kombu restores unacked messages
     CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10)
     CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
+# How often beat (scale-out) or the background thread (embedded) runs the sweep.
+GRADING["SWEEP_EVERY_SECONDS"] = env_int("GRADING_SWEEP_EVERY_SECONDS", 60)
+# Embedded mode: each web process runs the sweep and the webhook deliveries on a background thread.
+GRADING["EMBEDDED_SWEEP"] = env_bool("GRADING_EMBEDDED_SWEEP", True)
 CELERY_BEAT_SCHEDULE = {
-    "grading-sweep": {"task": "server.grading.tasks.sweep", "schedule": env_int("GRADING_SWEEP_EVERY_SECONDS", 60)},
+    "grading-sweep": {"task": "server.grading.tasks.sweep", "schedule": GRADING["SWEEP_EVERY_SECONDS"]},
 }
 
 if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:

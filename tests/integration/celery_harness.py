@@ -8,15 +8,23 @@ import sys
 import time
 from pathlib import Path
 
+from svc_support import wait_until  # noqa: F401  (the integration tests import it from here)
+
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class Worker:
-    """``celery -A server worker -c 1 --pool prefork`` against the test database and a private queue."""
+    """``celery -A server worker -c 1 --pool prefork`` against the test database and a private queue.
 
-    def __init__(self, queue: str, db_url: str, log: Path, extra_env: dict[str, str] | None = None):
+    ``queue`` is the grading queue; webhook deliveries go to ``queue + "-webhooks"``. The worker consumes
+    ``consume`` (default: the grading queue).
+    """
+
+    def __init__(
+        self, queue: str, db_url: str, log: Path, extra_env: dict[str, str] | None = None, consume: str | None = None
+    ):
         self.queue, self.log = queue, log
         env = {
             **os.environ,
@@ -24,6 +32,7 @@ class Worker:
             "DATABASE_URL": db_url,
             "REDIS_URL": REDIS_URL,
             "GRADING_QUEUE": queue,
+            "WEBHOOK_QUEUE": f"{queue}-webhooks",
             "SECRET_KEY": "integration-test-secret-key-not-for-production-use-0123456789",
             "HANDGRADE_VAR_DIR": str(log.parent),
             "PYTHONPATH": os.pathsep.join([str(HERE), str(REPO)]),
@@ -35,7 +44,7 @@ class Worker:
         }
         command = [
             sys.executable, "-m", "celery", "-A", "server", "worker", "-c", "1", "--pool", "prefork",
-            "-Q", queue, "-n", f"{queue}@%h", "--include", "handgrade_test_checkers",
+            "-Q", consume or queue, "-n", f"{consume or queue}@%h", "--include", "handgrade_test_checkers",
             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO",
         ]  # fmt: skip
         self.handle = log.open("ab")
@@ -73,13 +82,3 @@ def database_url() -> str:
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def wait_until(predicate, timeout: float = 60, every: float = 0.1, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

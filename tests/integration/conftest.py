@@ -68,26 +68,38 @@ def broker(real_services, queue_name):
     """Point this process's Celery producer at Redis and the private queue (eager mode in the other tests)."""
     from server.celery import app
 
-    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue", "task_routes")}
 
     def reset_producer():
         if app._pool is not None:
             app.pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)  # built from the routes on first use
 
-    app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue_name)
+    routes = {"server.grading.tasks.deliver_webhook": {"queue": f"{queue_name}-webhooks"}}
+    app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue_name, task_routes=routes)
     reset_producer()
     yield queue_name
     app.conf.update(saved)
     reset_producer()
     import redis
 
-    redis.Redis.from_url(REDIS_URL).delete(queue_name)
+    redis.Redis.from_url(REDIS_URL).delete(queue_name, f"{queue_name}-webhooks")
 
 
 @pytest.fixture(scope="session")
 def worker(broker, django_db_setup, django_db_blocker, tmp_path_factory):
     handle = Worker(broker, database_url(), tmp_path_factory.mktemp("worker") / "worker.log")
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture(scope="session")
+def webhook_worker(broker, django_db_setup, django_db_blocker, tmp_path_factory):
+    """A worker of the webhook queue only, as docker-compose runs one beside the grading workers."""
+    log = tmp_path_factory.mktemp("webhooks") / "worker.log"
+    handle = Worker(broker, database_url(), log, consume=f"{broker}-webhooks")
     yield handle
     handle.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -29,6 +30,17 @@ def client_with_token(key: str | None):
     return client
 
 
+def wait_until(predicate, timeout: float = 60, every: float = 0.1, what: str = "condition"):
+    """Poll until ``predicate`` is truthy (a bound on waiting, not a timing: past it the test fails)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
 def make_zip(entries: dict[str, bytes | str], *, symlinks: tuple[str, ...] = ()) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -46,30 +58,47 @@ def json_bytes(value) -> bytes:
 
 
 class Receiver:
-    """A local webhook receiver: records every request, answers with the next status in ``codes``."""
+    """A local webhook receiver: records every request, answers with the next status in ``codes``.
 
-    def __init__(self, codes=(200,)):
+    ``location``: sent with the answer (a redirect). ``drip``: seconds between the bytes of the answer,
+    a receiver that holds its caller; ``cut_off`` counts callers that gave up before the last byte.
+    """
+
+    def __init__(self, codes=(200,), *, host="127.0.0.1", port=0, location=None, drip=None):
         import http.server
         import threading
+        import time
 
         self.requests: list[dict] = []
         self.codes = list(codes)
+        self.cut_off = 0
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
+                receiver.requests.append({"headers": dict(self.headers), "body": body, "path": self.path})
                 code = receiver.codes.pop(0) if len(receiver.codes) > 1 else receiver.codes[0]
-                self.send_response(code)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                answer = f"HTTP/1.1 {code} Answer\r\nContent-Length: 0\r\nConnection: close\r\n"
+                answer += f"Location: {location}\r\n\r\n" if location else "\r\n"
+                try:
+                    for n in range(0, len(answer), 1 if drip else len(answer)):
+                        self.wfile.write(answer[n : n + (1 if drip else len(answer))].encode("latin-1"))
+                        self.wfile.flush()
+                        if drip:
+                            time.sleep(drip)
+                except (BrokenPipeError, ConnectionResetError):
+                    receiver.cut_off += 1
+                self.close_connection = True
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.server = http.server.ThreadingHTTPServer((host, port), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://{host}:{self.port}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 

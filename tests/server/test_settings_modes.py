@@ -1,5 +1,6 @@
 """Settings: embedded defaults, production refusing to start without its secrets, check --deploy clean."""
 
+import json
 import os
 import subprocess
 import sys
@@ -63,3 +64,22 @@ def test_production_passes_check_deploy(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def background_threads(env: dict, tmp_path) -> list[str]:
+    code = (
+        "import json, threading, server.wsgi\n"
+        "print(json.dumps(sorted(t.name for t in threading.enumerate() if t.name.startswith('handgrade'))))"
+    )
+    result = python(code, env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_embedded_web_process_runs_the_sweep_on_a_background_thread(tmp_path):
+    assert background_threads({}, tmp_path) == ["handgrade-background"]
+
+
+def test_with_a_broker_beat_runs_the_sweep_and_the_web_process_does_not(tmp_path):
+    assert background_threads({"REDIS_URL": "redis://127.0.0.1:6379/0"}, tmp_path) == []
+    assert background_threads({"GRADING_EMBEDDED_SWEEP": "false"}, tmp_path) == []

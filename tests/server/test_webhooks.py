@@ -1,4 +1,8 @@
-"""Webhooks: a signed POST when a submission is graded, retried with backoff, never to private hosts unless allowed."""
+"""Webhooks: a signed POST when a submission is graded, retried with backoff, never to private hosts unless allowed.
+
+Deliveries never run inside the request that graded: the sweep sends what is due (a webhook worker, or
+the embedded mode's background thread; see test_webhook_delivery.py), so these tests call it.
+"""
 
 import json
 from datetime import timedelta
@@ -34,6 +38,7 @@ def submit(client):
 def test_a_graded_submission_is_posted_signed(quiz, instructor, receiver):
     add_hook(instructor, receiver.url)
     sid = submit(instructor)
+    assert grading_sweep()["webhooks"] == 1
     assert len(receiver.requests) == 1
     request = receiver.requests[0]
     headers = {k.lower(): v for k, v in request["headers"].items()}
@@ -64,6 +69,7 @@ def test_a_failed_delivery_is_retried_later_with_backoff(quiz, instructor, setti
     try:
         add_hook(instructor, failing.url)
         submit(instructor)
+        grading_sweep()
         delivery = WebhookDelivery.objects.get()
         assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_status_code == 500
         assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=20)
@@ -80,6 +86,7 @@ def test_deliveries_give_up_after_the_last_attempt(quiz, instructor, settings):
     settings.WEBHOOKS = {**settings.WEBHOOKS, "MAX_ATTEMPTS": 2}
     add_hook(instructor, "http://127.0.0.1:9/unreachable")
     submit(instructor)
+    grading_sweep()
     WebhookDelivery.objects.update(next_attempt_at=timezone.now())
     grading_sweep()
     delivery = WebhookDelivery.objects.get()
@@ -92,6 +99,7 @@ def test_overrides_notify_the_lms_too(quiz, instructor, receiver):
     add_hook(instructor, receiver.url)
     sid = submit(instructor)
     instructor.post(f"/api/v1/submissions/{sid}/parts/q5/override", {"points": 2, "reason": "ok"}, format="json")
+    grading_sweep()
     payloads = [json.loads(r["body"]) for r in receiver.requests]
     assert [p["reason"] for p in payloads] == ["graded", "override"]
     assert payloads[1]["submission"]["total"] == 8
@@ -120,8 +128,10 @@ def test_redirects_are_not_followed(quiz, instructor):
     try:
         add_hook(instructor, redirecting.url)
         submit(instructor)
+        grading_sweep()
         delivery = WebhookDelivery.objects.get()
         assert delivery.status == "pending" and delivery.last_status_code == 302
+        assert "GET" in delivery.last_error
     finally:
         redirecting.close()
 

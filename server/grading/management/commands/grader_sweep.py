@@ -1,7 +1,7 @@
 """``manage.py grader_sweep``: resend lost submissions and due webhooks once.
 
-Celery beat runs the same sweep every minute; the embedded mode (no broker)
-has no beat, so run this from cron there if webhook retries matter.
+Celery beat runs the same sweep every minute, and the embedded mode (no
+broker) runs it on each web process's background thread; this runs it by hand.
 """
 
 from django.core.management.base import BaseCommand
