@@ -1,7 +1,9 @@
 """Claims on submission rows: who may grade a row now, and what happens to rows nobody finished.
 
 A claim is a conditional UPDATE (compare and set): only one delivery of a
-message gets a row. The task id is the claim token: Celery redelivers a
+message gets a row. A claim is a lease: the task's heartbeat renews it every
+third of ``LEASE_SECONDS`` while the task lives, so a row whose worker died
+is free again within the lease, and the next sweep sends it on. The task id is the claim token: Celery redelivers a
 message with the same id after its worker died, and only that message may
 take back rows it had claimed; any other delivery finds them taken and
 skips them. Every claim counts an attempt; a row past ``MAX_ATTEMPTS`` is
@@ -12,12 +14,14 @@ submission that kills its worker stops here).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -111,8 +115,37 @@ def held(token: str) -> list[Any]:
 
 
 def extend(token: str) -> int:
-    """The heartbeat: rows this task still holds are claimed as of now."""
+    """Renew the lease of every row a task holds."""
     return Submission.objects.filter(status=Status.GRADING, claim_token=token).update(claimed_at=timezone.now())
+
+
+@contextmanager
+def heartbeat(renew: Callable[[], object]) -> Iterator[None]:
+    """Call ``renew`` every third of the lease while the block runs, on a thread of its own.
+
+    The thread dies with its process, so the lease of a killed worker runs
+    out; a hung task is killed by Celery's hard time limit, which ends its
+    heartbeat too.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(lease().total_seconds() / 3):
+                try:
+                    renew()
+                except DatabaseError:  # the next beat tries again; the lease has two more beats of slack
+                    log.warning("heartbeat: renewing a lease failed", exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=beat, name="handgrade-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def release_expired(*, limit: int) -> tuple[list[Any], int]:

@@ -164,9 +164,10 @@ class ChunkRun:
 
 def submissions_grade(*, ids: Sequence[Any], token: str) -> dict[str, int]:
     """Grade a chunk: fresh rows together, the others one by one. Past the budget, the rest is sent on."""
-    fresh = claims.claim_fresh(ids, token)
-    taken = {str(row.pk) for row in fresh}
-    return ChunkRun(token, ids).run(fresh, [i for i in ids if str(i) not in taken])
+    with claims.heartbeat(lambda: claims.extend(token)):
+        fresh = claims.claim_fresh(ids, token)
+        taken = {str(row.pk) for row in fresh}
+        return ChunkRun(token, ids).run(fresh, [i for i in ids if str(i) not in taken])
 
 
 @shared_task(name="server.grading.tasks.grade_submissions", bind=True)

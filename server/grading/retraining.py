@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from server.grading.claims import heartbeat
 from server.grading.models import PartResult, RetrainJob, RetrainStatus, Status, Submission
 from server.grading.publish import publish, publish_on_commit
 from server.grading.results import PART_FIELDS, part_values, set_totals, unchanged, upsert
@@ -102,6 +103,11 @@ def _retrain_chunk(job: RetrainJob, entry: CompiledEntry, limit: int) -> bool | 
     return len(batch) < limit
 
 
+def _renew(job_id: Any) -> None:
+    """A running job's lease: the sweep resends a job whose ``updated_at`` is older than the lease."""
+    RetrainJob.objects.filter(pk=job_id, status=RetrainStatus.RUNNING).update(updated_at=timezone.now())
+
+
 def _finish(job_id: Any, status: str, reason: str = "") -> None:
     RetrainJob.objects.filter(pk=job_id, status=RetrainStatus.RUNNING).update(
         status=status, finished_at=timezone.now(), updated_at=timezone.now(), failure_reason=reason[:2000]
@@ -118,22 +124,9 @@ def retrain_run(*, job_id: Any) -> dict[str, Any]:
     job = RetrainJob.objects.select_related("rubric_version").filter(pk=job_id).first()
     if job is None or job.status != RetrainStatus.RUNNING:
         return {"skipped": 1}
-    version = job.rubric_version
     try:
-        watermark = override_watermarks([version.pk])[version.pk]  # once per task
-        entry = compiled_for(version.pk, version.sha256, watermark)
-        RetrainJob.objects.filter(pk=job.pk).update(
-            watermark=watermark_text(watermark), examples=entry.examples.get(job.part_id, 0), updated_at=now
-        )
-        if job.part_id not in entry.compiled.parts:
-            _finish(job.pk, RetrainStatus.DONE)
-            return {"done": 1, "changed": 0}
-        size = settings.GRADING["RETRAIN_CHUNK_SIZE"]
-        while not _retrain_chunk(job, entry, size):
-            if time.monotonic() > deadline:
-                send_retrain(job.pk)
-                return {"deferred": 1}
-        _finish(job.pk, RetrainStatus.DONE)
+        with heartbeat(lambda: _renew(job.pk)):
+            return _retrain(job, deadline)
     except SoftTimeLimitExceeded:
         send_retrain(job.pk)  # the committed chunks stay; the next message resumes after them
         return {"deferred": 1}
@@ -141,6 +134,24 @@ def retrain_run(*, job_id: Any) -> dict[str, Any]:
         log.exception("retrain job %s failed", job.pk)
         _finish(job.pk, RetrainStatus.FAILED, f"{type(exc).__name__}: {exc}")
         return {"failed": 1}
+
+
+def _retrain(job: RetrainJob, deadline: float) -> dict[str, Any]:
+    version = job.rubric_version
+    watermark = override_watermarks([version.pk])[version.pk]  # once per task
+    entry = compiled_for(version.pk, version.sha256, watermark)
+    RetrainJob.objects.filter(pk=job.pk).update(
+        watermark=watermark_text(watermark), examples=entry.examples.get(job.part_id, 0), updated_at=timezone.now()
+    )
+    if job.part_id not in entry.compiled.parts:
+        _finish(job.pk, RetrainStatus.DONE)
+        return {"done": 1, "changed": 0}
+    size = settings.GRADING["RETRAIN_CHUNK_SIZE"]
+    while not _retrain_chunk(job, entry, size):
+        if time.monotonic() > deadline:
+            send_retrain(job.pk)
+            return {"deferred": 1}
+    _finish(job.pk, RetrainStatus.DONE)
     job.refresh_from_db(fields=["changed", "examined", "rescored"])
     return {"done": 1, "examined": job.examined, "changed": job.changed, "rescored": job.rescored}
 

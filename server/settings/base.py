@@ -284,7 +284,7 @@ if env_str("CELERY_UNACKED_RESTORE_INTERVAL"):  # tests shorten how often kombu 
     CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10)
     CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
 # How often beat (scale-out) or the background thread (embedded) runs the sweep.
-GRADING["SWEEP_EVERY_SECONDS"] = env_int("GRADING_SWEEP_EVERY_SECONDS", 60)
+GRADING["SWEEP_EVERY_SECONDS"] = env_int("GRADING_SWEEP_EVERY_SECONDS", 15)
 # Embedded mode: each web process runs the sweep and the webhook deliveries on a background thread.
 GRADING["EMBEDDED_SWEEP"] = env_bool("GRADING_EMBEDDED_SWEEP", True)
 CELERY_BEAT_SCHEDULE = {
@@ -296,8 +296,11 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT")
 
-# A grading row claimed longer ago than this belongs to a dead worker.
-GRADING["LEASE_SECONDS"] = CELERY_TASK_TIME_LIMIT + 30
+# A claim's lease: a running task renews it every third of this (its heartbeat), so a row whose lease ran
+# out belongs to a dead worker and the next sweep sends it on. Short, so recovery is quick.
+GRADING["LEASE_SECONDS"] = env_int("GRADING_LEASE_SECONDS", 30)
+if GRADING["LEASE_SECONDS"] < 3:
+    raise ImproperlyConfigured("GRADING_LEASE_SECONDS must be at least 3 (the heartbeat renews it every third)")
 
 LOGGING = {
     "version": 1,

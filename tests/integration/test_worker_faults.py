@@ -158,3 +158,52 @@ def test_a_whole_worker_killed_mid_task_is_graded_by_the_next_one(broker, instru
         second.stop()
     submission.refresh_from_db()
     assert submission.attempts == 2 and PartResult.objects.filter(submission=submission).count() == 2
+
+
+LONG_RUBRIC = SLOW_RUBRIC.replace("seconds: 3", "seconds: 8").replace("id: slow,", "id: long,")
+
+
+def test_a_dead_workers_row_is_free_after_one_lease_while_a_live_workers_row_is_kept(
+    worker, broker, instructor, slow, tmp_path, settings
+):
+    """Short leases, renewed by each live task's heartbeat. The sweep (what beat runs) frees the row of a
+    killed worker after one lease, without waiting for Redis to redeliver (its visibility timeout is an
+    hour), and the next worker grades it; the row of a live worker grading longer than a lease stays its own."""
+    from celery_harness import Worker, database_url
+
+    from server.grading.grading import grade_submissions
+    from server.grading.sweep import grading_sweep
+
+    created = instructor.post("/api/v1/assignments/", {"slug": "long", "rubric": LONG_RUBRIC}, format="json")
+    assert created.status_code == 201, created.json()
+    settings.GRADING = {**settings.GRADING, "LEASE_SECONDS": 3}  # the sweep below runs in this process
+    rows = {}
+    for slug in ("slow", "long"):
+        assignment = Assignment.objects.get(slug=slug)
+        rows[slug] = Submission.objects.create(
+            assignment=assignment, student="s1", answers={"p1": "x"}, submitted_by=assignment.created_by
+        )
+    workers = {
+        name: Worker(f"{broker}-{name}", database_url(), tmp_path / f"{name}.log", {"GRADING_LEASE_SECONDS": "3"})
+        for name in ("doomed", "live")
+    }
+    try:
+        grade_submissions.apply_async(([str(rows["slow"].pk)],), queue=f"{broker}-doomed")
+        grade_submissions.apply_async(([str(rows["long"].pk)],), queue=f"{broker}-live")
+        for row in rows.values():
+            wait_until(lambda row=row: status_of(row.pk) == "grading", timeout=30, every=0.05, what="the claims")
+        doomed = workers["doomed"]
+        for pid in [*doomed.children(), doomed.process.pid]:
+            os.kill(pid, signal.SIGKILL)
+
+        def swept_and_graded():
+            grading_sweep()  # resent to the main queue, where the session's worker takes it
+            return status_of(rows["slow"].pk) == "graded" and status_of(rows["long"].pk) == "graded"
+
+        wait_until(swept_and_graded, timeout=60, every=0.5, what="both rows graded, the sweep running meanwhile")
+    finally:
+        for handle in workers.values():
+            handle.stop()
+    killed, live = (Submission.objects.get(pk=rows[slug].pk) for slug in ("slow", "long"))
+    assert (killed.attempts, live.attempts) == (2, 1)
+    assert PartResult.objects.filter(submission__in=[killed, live]).count() == 4
