@@ -10,7 +10,11 @@ What it measures, on a fresh database of its own (dropped afterwards):
    POST to the last ``graded_at`` (submissions/s);
 3. latency under bounded load: single-submission POSTs sent open-loop at a
    fixed rate; POST -> graded latency p50/p99 (from the client's send time
-   to the row's ``graded_at``) and the POST round trip itself.
+   to the row's ``graded_at``) and the POST round trip itself;
+4. neighbours: while one assignment's bulk upload is being graded, single
+   submissions of another assignment, one a second; their POST -> graded
+   latency, and how much of the upload was still ungraded when each was
+   graded (fair scheduling: a single waits for a few chunks, not the upload).
 The ratio of (1) to (2) is the service's overhead.
 
 Needs PostgreSQL (``--database-url``, an account that may CREATE DATABASE)
@@ -289,11 +293,47 @@ def latency(service: Service, subs: list[dict[str, Any]], rate: float) -> dict[s
     }  # fmt: skip
 
 
+def neighbours(service: Service, upload: list[dict[str, Any]], singles: list[dict[str, Any]]) -> dict[str, float]:
+    """Single submissions of assignment "other", one a second, while assignment "bench" grades ``upload``."""
+    status, body = service.request("POST", "/api/v1/assignments/bench/submissions/", upload)
+    assert status == 202, body
+    batch, sent, unfinished = body["batch"], {}, []
+    for sub in singles:
+        t0 = time.time()
+        sent[service.request("POST", "/api/v1/assignments/other/submissions/", sub)[1]["id"]] = t0
+        time.sleep(1.0)
+    graded: dict[str, float] = {}
+    deadline = time.monotonic() + 600
+    while len(graded) < len(sent) and time.monotonic() < deadline:
+        rows = service.sql(
+            "SELECT id::text, extract(epoch FROM graded_at) FROM grading_submission WHERE id::text = ANY(%s) AND status = 'graded'",
+            list(sent),
+        )
+        graded = {sid: float(at) for sid, at in rows}
+        time.sleep(0.2)
+    for at in graded.values():
+        (left,) = service.sql(
+            "SELECT count(*) FROM grading_submission WHERE batch_id = %s AND (graded_at IS NULL OR graded_at > to_timestamp(%s))",
+            batch, at,
+        )[0]  # fmt: skip
+        unfinished.append(left)
+    lat = [graded[sid] - sent[sid] for sid in graded]
+    while not service.request("GET", f"/api/v1/batches/{batch}/")[1]["done"]:
+        time.sleep(0.5)
+    return {
+        "upload_n": len(upload), "singles": len(singles), "graded": len(graded),
+        "post_to_graded_p50_ms": 1000 * percentile(lat, 50), "post_to_graded_max_ms": 1000 * max(lat),
+        "upload_ungraded_when_last_single_graded": unfinished[-1] if unfinished else 0,
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10_000, help="submissions in the bulk upload")
     parser.add_argument("--latency-n", type=int, default=300, help="single submissions for the latency run")
     parser.add_argument("--rate", type=float, default=20.0, help="single-submission POSTs per second (bounded load)")
+    parser.add_argument("--neighbour-upload", type=int, default=2000, help="upload graded while another's singles come")
+    parser.add_argument("--neighbour-singles", type=int, default=10, help="single submissions, one a second, meanwhile")
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--rubric", help="rubric YAML (default: rubrics/dl-quiz.yaml if valid, else the test rubric)")
@@ -328,6 +368,15 @@ def main() -> None:
         print(f"single POST -> graded at {args.rate:g}/s: p50 {lat['post_to_graded_p50_ms']:.0f} ms, "
               f"p99 {lat['post_to_graded_p99_ms']:.0f} ms (POST itself p50 {lat['post_round_trip_p50_ms']:.0f} ms, "
               f"p99 {lat['post_round_trip_p99_ms']:.0f} ms)")  # fmt: skip
+        status, body = service.request("POST", "/api/v1/assignments/", {"slug": "other", "rubric": path.read_text()})
+        assert status == 201, body
+        figures["neighbours"] = nb = neighbours(
+            service, make_submissions(path, args.neighbour_upload, prefix="u", seed=3),
+            make_submissions(path, args.neighbour_singles, prefix="n", seed=4),
+        )  # fmt: skip
+        print(f"neighbours: {nb['singles']} single submissions of another assignment during a {nb['upload_n']}-row "
+              f"upload: POST -> graded p50 {nb['post_to_graded_p50_ms']:.0f} ms, max {nb['post_to_graded_max_ms']:.0f} ms; "
+              f"{nb['upload_ungraded_when_last_single_graded']} upload rows still ungraded when the last was graded")  # fmt: skip
     service_rate = figures["bulk"]["submissions_per_s"]
     figures["overhead_ratio"] = engine[f"{args.workers}_processes_per_s"] / service_rate
     figures["overhead_ratio_uncached"] = engine["one_process_uncached_per_s"] * args.workers / service_rate

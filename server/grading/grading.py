@@ -1,11 +1,20 @@
 """Grading submissions: the tasks, and the run of one task over its rows.
 
-``grade_submissions`` carries a chunk of submission ids. Rows never claimed
-are claimed together with one conditional UPDATE, graded, and stored in one
-transaction: a few queries per chunk instead of per submission. Rows that
-were claimed before (a redelivery after a worker died, a sweep resend) go
-one at a time, each claimed just before it is graded, so a poison
-submission counts attempts against itself only (see claims.py).
+Two kinds of message share the grading queue. ``grade_submissions`` carries
+a chunk of submission ids: a single submission, a chunk sent on, a sweep
+resend. ``grade_batch`` carries a batch id (a bulk upload or a regrade): it
+grades the batch's next chunk and, if rows are left, sends itself again to
+the back of the queue. A batch keeps at most ``BATCH_PARALLEL`` messages in
+the queue at once, so its thousands of rows take turns with everyone else's
+work instead of standing in front of it: another assignment's single
+submission waits for a few chunks, never for a whole upload.
+
+In either kind, rows never claimed are claimed together with one
+conditional UPDATE, graded, and stored in one transaction: a few queries
+per chunk instead of per submission. Rows that were claimed before (a
+redelivery after a worker died, a sweep resend) go one at a time, each
+claimed just before it is graded, so a poison submission counts attempts
+against itself only (see claims.py).
 
 A task stops taking rows past ``CHUNK_BUDGET_SECONDS`` or at Celery's soft
 time limit and sends the rest on as a new message. An engine fault (an
@@ -24,9 +33,11 @@ from typing import Any
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from server.grading import claims
-from server.grading.models import Assignment, Submission
+from server.grading.models import Assignment, Batch, BatchKind, Status, Submission
 from server.grading.publish import publish, publish_on_commit
 from server.grading.results import Graded, store_graded
 from server.grading.rubrics import Watermark, grade_with_version, override_watermarks
@@ -53,6 +64,13 @@ def send_for_grading(ids: Sequence[Any]) -> None:
 def enqueue_on_commit(ids: Sequence[Any]) -> None:
     for chunk in chunks(ids, settings.GRADING["CHUNK_SIZE"]):
         publish_on_commit(grade_submissions, chunk)
+
+
+def batch_enqueue_on_commit(batch: Batch) -> None:
+    """A few messages for a whole batch; each one grades a chunk and sends itself again while rows are left."""
+    wanted = -(-batch.size // settings.GRADING["CHUNK_SIZE"])  # chunks, rounded up
+    for _ in range(min(settings.GRADING["BATCH_PARALLEL"], wanted)):
+        publish_on_commit(grade_batch, str(batch.pk))
 
 
 # --- one task's run ----------------------------------------------------------------------
@@ -174,3 +192,49 @@ def submissions_grade(*, ids: Sequence[Any], token: str) -> dict[str, int]:
 def grade_submissions(self, submission_ids: list[str]) -> dict[str, int]:
     # The task id is the claim token: a redelivery of this same message may take the rows back.
     return submissions_grade(ids=submission_ids, token=self.request.id or "")
+
+
+# --- batches: one chunk per message, then to the back of the queue ----------------------------
+
+
+def batch_rows(batch: Batch) -> QuerySet[Submission]:
+    """The rows a batch queued: an upload's own rows, or the rows a regrade sent back."""
+    if batch.kind == BatchKind.REGRADE:
+        return Submission.objects.filter(regrade_batch=batch)
+    return Submission.objects.filter(batch=batch)
+
+
+def batch_grade(*, batch_id: Any, token: str) -> dict[str, int]:
+    """Grade the batch's next chunk: rows this message had taken before (a redelivery), else the next rows
+    never claimed, in upload order, else rows that were claimed before, one at a time."""
+    batch = Batch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return {}
+    rows, size = batch_rows(batch), settings.GRADING["CHUNK_SIZE"]
+    Batch.objects.filter(pk=batch.pk).update(drained_at=timezone.now())  # the sweep leaves a drained batch alone
+    with claims.heartbeat(lambda: claims.extend(token)):
+        mine = list(rows.filter(status=Status.GRADING, claim_token=token).values_list("pk", flat=True)[:size])
+        if mine:
+            return ChunkRun(token, mine).run([], mine)
+        fresh = claims.claim_next(rows, token, size)
+        if fresh:
+            return ChunkRun(token, [row.pk for row in fresh]).run(fresh, [])
+        again = list(rows.filter(status=Status.QUEUED).order_by("batch_row", "pk").values_list("pk", flat=True)[:size])
+        return ChunkRun(token, again).run([], again)
+
+
+def batch_waiting(batch_id: Any) -> bool:
+    batch = Batch.objects.filter(pk=batch_id).first()
+    return batch is not None and batch_rows(batch).filter(status=Status.QUEUED).exists()
+
+
+@shared_task(name="server.grading.tasks.grade_batch", bind=True)
+def grade_batch(self, batch_id: str) -> dict[str, int]:
+    token = self.request.id or ""
+    counts = batch_grade(batch_id=batch_id, token=token)
+    if self.request.is_eager:  # the embedded mode: nothing else waits on this process's queue
+        while counts and batch_waiting(batch_id):
+            counts = batch_grade(batch_id=batch_id, token=token)
+    elif batch_waiting(batch_id):
+        publish(grade_batch, batch_id)  # to the back of the queue: whatever came in meanwhile goes first
+    return counts

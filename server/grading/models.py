@@ -109,6 +109,8 @@ class Batch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
+    # When a task last took a chunk of this batch: the sweep resends a batch whose tasks stopped coming.
+    drained_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = (
@@ -162,6 +164,9 @@ class Submission(models.Model):
             models.Index(fields=["assignment", "status"], name="submission_assignment_status"),
             models.Index(fields=["status", "queued_at"], name="submission_status_queued"),
             models.Index(fields=["assignment", "student", "created_at"], name="submission_student"),
+            # A batch's next chunk, in upload order (an upload's own rows, or the rows a regrade sent back).
+            models.Index(fields=["batch", "status", "batch_row"], name="submission_batch_next"),
+            models.Index(fields=["regrade_batch", "status"], name="submission_regrade_next"),
         )
         constraints = (
             models.UniqueConstraint(

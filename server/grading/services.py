@@ -286,7 +286,7 @@ def batch_create(
                 for number, row in enumerate(clean, start=1)
             ]
             Submission.objects.bulk_create(submissions, batch_size=1000)
-            grading.enqueue_on_commit([s.pk for s in submissions])
+            grading.batch_enqueue_on_commit(batch)
     except IntegrityError:
         earlier = _replay(Batch, user=user, key=idempotency_key, fingerprint=fingerprint)
         if earlier is None:
@@ -405,7 +405,7 @@ def assignment_regrade(*, user, role: str | None, assignment: Assignment, everyt
             failure_reason="",
         )
         batch.save(update_fields=["size"])
-        grading.enqueue_on_commit(list(Submission.objects.filter(regrade_batch=batch).values_list("pk", flat=True)))
+        grading.batch_enqueue_on_commit(batch)
     return batch
 
 

@@ -14,26 +14,28 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from server.grading import background, claims
-from server.grading.grading import send_for_grading
-from server.grading.models import RetrainJob, RetrainStatus, Status, Submission
-from server.grading.publish import in_process
+from server.grading.grading import grade_batch, send_for_grading
+from server.grading.models import Batch, RetrainJob, RetrainStatus, Status, Submission
+from server.grading.publish import in_process, publish
 from server.grading.retraining import send_retrain
 from server.grading.webhooks import deliveries_due
 
 
 def grading_sweep(*, limit: int = 5000) -> dict[str, int]:
     now = timezone.now()
+    stale_cut = now - timedelta(seconds=settings.GRADING["QUEUED_STALE_SECONDS"])
     released, quarantined = claims.release_expired(limit=limit)
     send_for_grading(released)
-    stale_cut = now - timedelta(seconds=settings.GRADING["QUEUED_STALE_SECONDS"])
     lost = Submission.objects.filter(status=Status.QUEUED, queued_at__lt=stale_cut)
-    ids = list(lost.values_list("pk", flat=True)[:limit])
+    ids = list(lost.filter(batch__isnull=True, regrade_batch__isnull=True).values_list("pk", flat=True)[:limit])
     Submission.objects.filter(pk__in=ids, status=Status.QUEUED).update(queued_at=now)
     send_for_grading(ids)
+    batches = _batches_resent(lost, released, stale_cut, limit)
     retrains = list(
         RetrainJob.objects.filter(
             Q(status=RetrainStatus.QUEUED, updated_at__lt=stale_cut)
@@ -48,9 +50,35 @@ def grading_sweep(*, limit: int = 5000) -> dict[str, int]:
         "resent": len(released) + len(ids),
         "released": len(released),
         "quarantined": quarantined,
+        "batches": batches,
         "webhooks": webhooks,
         "retrains": len(retrains),
     }
+
+
+def _batches_resent(lost: QuerySet[Submission], released: list, stale_cut, limit: int) -> int:
+    """A batch's rows wait in ``queued`` while its messages take turns, so they are lost only when no
+    message has taken a chunk for a while (``drained_at``), or when a dead worker held one of them."""
+    owner = Coalesce("regrade_batch_id", "batch_id")
+    waiting = lost.exclude(batch__isnull=True, regrade_batch__isnull=True)
+    stalled = set(waiting.annotate(owner=owner).order_by().values_list("owner", flat=True).distinct()[:limit])
+    orphaned = set(
+        Submission.objects.filter(pk__in=released)
+        .exclude(batch__isnull=True, regrade_batch__isnull=True)
+        .annotate(owner=owner)
+        .order_by()
+        .values_list("owner", flat=True)
+        .distinct()
+    )  # their message died with its worker
+    resend = orphaned | set(
+        Batch.objects.filter(pk__in=stalled)
+        .filter(Q(drained_at__isnull=True) | Q(drained_at__lt=stale_cut))
+        .values_list("pk", flat=True)
+    )
+    Batch.objects.filter(pk__in=resend).update(drained_at=timezone.now())
+    for batch_id in resend:
+        publish(grade_batch, str(batch_id))
+    return len(resend)
 
 
 @shared_task(name="server.grading.tasks.sweep")

@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
 GRADING = {
     # Submissions per task message: fewer messages for bulk uploads, one claim per row still.
     "CHUNK_SIZE": env_int("GRADING_CHUNK_SIZE", 25),
+    # Messages a bulk upload (or regrade) keeps in the queue at once: its chunks take turns with other work.
+    "BATCH_PARALLEL": env_int("GRADING_BATCH_PARALLEL", 2),
     # A task stops taking rows after this many seconds and sends the rest on, well inside the soft limit.
     "CHUNK_BUDGET_SECONDS": env_int("GRADING_CHUNK_BUDGET_SECONDS", 20),
     # Claims, worker losses and timeouts counted per submission; past this it is quarantined as failed.

@@ -102,3 +102,36 @@ def test_a_csv_upload_is_graded_by_the_worker(worker, instructor):
     batch = accepted.json()["batch"]
     wait_until(lambda: instructor.get(f"/api/v1/batches/{batch}/").json()["done"], what="the CSV batch")
     assert dict(Submission.objects.values_list("student", "total")) == {"김민수": 3, "lee": 0}
+
+
+THINKING = """
+format: 1
+exam: {id: thinking, title: Thinking}
+parts:
+  - id: p1
+    max: 1
+    items:
+      - {id: think, points: 1, check: {type: slow, seconds: 0.1}}
+"""
+
+
+def test_a_single_submission_is_graded_while_another_assignments_bulk_upload_is_in_progress(worker, instructor):
+    """One worker, a 100-row upload of one assignment (about 10 s of grading), then one submission of
+    another: it is graded after a few chunks of the upload, not after all of it."""
+    create_assignment(instructor, "bulk", THINKING)
+    create_assignment(instructor, "single", QUIZ_PATH.read_text(encoding="utf-8"))
+    rows = [{"student": f"s{i:03}", "answers": {"p1": f"answer {i}"}} for i in range(100)]
+    accepted = instructor.post("/api/v1/assignments/bulk/submissions/", rows, format="json")
+    assert accepted.status_code == 202
+    batch = Submission.objects.filter(batch_id=accepted.json()["batch"])
+    wait_until(lambda: batch.filter(status="graded").exists(), timeout=60, what="the upload's first chunk")
+
+    single = instructor.post(
+        "/api/v1/assignments/single/submissions/", {"student": "alone", "answers": {"q1": "b"}}, format="json"
+    ).json()["id"]
+    wait_until(lambda: Submission.objects.get(pk=single).status == "graded", timeout=60, what="the single grade")
+    unfinished = batch.exclude(status="graded").count()
+    assert unfinished > 0, "the upload had finished first: the single submission waited for all of it"
+
+    wait_until(lambda: not batch.exclude(status="graded").exists(), timeout=120, what="the rest of the upload")
+    assert set(batch.values_list("attempts", flat=True)) == {1}

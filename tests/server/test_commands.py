@@ -78,4 +78,4 @@ def test_seed_demo_loads_the_real_seed_rubrics(db):
 
 
 def test_grader_sweep_reports_what_it_did(db):
-    assert run("grader_sweep") == "resent=0 released=0 quarantined=0 webhooks=0 retrains=0"
+    assert run("grader_sweep") == "resent=0 released=0 quarantined=0 batches=0 webhooks=0 retrains=0"
