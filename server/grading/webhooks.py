@@ -145,7 +145,17 @@ def _record(delivery: WebhookDelivery, reply: Reply) -> float | None:
         retry_in = backoff_seconds(delivery.attempts)
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
     delivery.save(update_fields=["last_status_code", "last_error", "status", "delivered_at", "next_attempt_at"])
+    if not reply.ok and not reply.refused:
+        _hold_others(delivery, timezone.now() + timedelta(seconds=retry_in or backoff_seconds(1)))
     return retry_in
+
+
+def _hold_others(delivery: WebhookDelivery, until) -> None:
+    """A receiver that just failed gets its other due deliveries later too, untried (their attempts do not
+    count): a slow or dead LMS costs one attempt per backoff, not one per event, and holds no one else's."""
+    WebhookDelivery.objects.filter(
+        webhook_id=delivery.webhook_id, status=DeliveryStatus.PENDING, next_attempt_at__lt=until
+    ).exclude(pk=delivery.pk).update(next_attempt_at=until)
 
 
 @shared_task(name="server.grading.tasks.deliver_webhook")

@@ -232,3 +232,24 @@ def test_webhooks_per_assignment_are_capped(quiz, instructor, receiver, settings
     refused = add_hook(instructor, receiver.url)
     assert refused.status_code == 400 and "at most 2 webhooks" in refused.json()["errors"][0]["reason"]
     assert Webhook.objects.count() == 2
+
+
+def test_a_failing_receiver_costs_one_attempt_and_holds_back_only_its_own_deliveries(
+    quiz, instructor, receiver, settings
+):
+    settings.WEBHOOKS = {**settings.WEBHOOKS, "TIMEOUT_SECONDS": 1}
+    dripping = Receiver(drip=0.2)
+    try:
+        add_hook(instructor, dripping.url)
+        add_hook(instructor, receiver.url)
+        for n in range(3):
+            instructor.post(
+                "/api/v1/assignments/quiz/submissions/", {"student": f"s{n}", "answers": FULL_ANSWERS}, format="json"
+            )
+        grading_sweep()
+        slow = WebhookDelivery.objects.filter(webhook__url=dripping.url)
+        assert sorted(slow.values_list("attempts", flat=True)) == [0, 0, 1]  # one try, the others held back
+        assert all(d.next_attempt_at > timezone.now() for d in slow)
+        assert len(receiver.requests) == 3  # the other LMS got every event meanwhile
+    finally:
+        dripping.close()
