@@ -27,6 +27,16 @@ from svc_support import FULL_ANSWERS, QUIZ_YAML, client_with_token  # noqa: E402
 from server.grading import services  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def tasks_in_process(monkeypatch):
+    """Tasks run where they are sent, as the test settings say, even after an integration test in this
+    process pointed Celery at Redis for the rest of the session (pytest-django runs transactional tests,
+    theirs and some of these, last)."""
+    from server.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
 def tokens(db) -> dict[str, str]:
     return {
