@@ -131,7 +131,7 @@ def test_students_see_itemized_feedback_but_not_the_grader_internals(graded, stu
 def test_instructors_see_matched_items_evidence_and_answers(graded, instructor):
     result = instructor.get(f"/api/v1/submissions/{graded['student']}/").json()
     part = result["parts"]["q1"]
-    assert part["matched"][0]["evidence"] and part["confidence"] == 1.0
+    assert part["matched"][0]["evidence"] and 0 < part["confidence"] <= 1  # the review layer's calibrated value
     assert result["answers"]["q1"] == "b" and result["attempts"] == 1
 
 
