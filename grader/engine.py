@@ -31,7 +31,7 @@ from grader.normalize import normalize_text
 from grader.result import PartResult, SubmissionResult
 from grader.review import PartReviewer
 from grader.rubric.loader import Loc, dotted, line_of
-from grader.rubric.model import Item, Part, Rubric
+from grader.rubric.model import MAX_LEARNED_PARTS, Item, Part, Rubric
 from grader.scoring import score_part
 
 CACHE_SIZE = 4096
@@ -195,6 +195,9 @@ def compile_rubric(
     cached = rubric._compiled
     if cached is not None and not extra_examples:
         return cached
+    if len(learning_parts(rubric)) > MAX_LEARNED_PARTS:  # each fits a model as it compiles
+        reason = f"at most {MAX_LEARNED_PARTS} parts may have a check that learns (classifier)"
+        raise RubricError([Issue(filename, line_of(dict(lines or {}), ("parts",)), "parts", reason)])
     issues: list[Issue] = []
     parts: dict[str, CompiledPart] = {}
     for pi, part in enumerate(rubric.parts):

@@ -8,30 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 Points = Fraction
 
 ZERO = Fraction(0)
 STEP = Fraction(1, 2)
-
-
-def to_points(value: Any) -> Fraction:
-    """Parse a rubric number ("1.5", 1.5, 3, "3/2") into an exact Fraction."""
-    if isinstance(value, bool):
-        raise ValueError("points must be a number, not a boolean")
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, float):
-        return Fraction(str(value))
-    if isinstance(value, str):
-        try:
-            return Fraction(value.strip())
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"not a number: {value!r}") from None
-    raise ValueError(f"points must be a number, got {type(value).__name__}")
 
 
 def is_half_step(value: Fraction) -> bool:

@@ -19,7 +19,7 @@ review as well.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -28,6 +28,7 @@ from grader.checkers.concept import ConceptSpec, build_concept, part_lexicon
 from grader.freetext.concepts import Lexicon
 from grader.freetext.scorer import MIN_EXAMPLES, PartScorer
 from grader.freetext.stuffing import stuffing_score
+from grader.rubric.numbers import FINITE
 
 STUFFING_REVIEW = 0.6  # answers at or above this stuffing score (model answer below it) go to review
 
@@ -36,7 +37,7 @@ __all__ = ["MIN_EXAMPLES", "ClassifierSpec", "compile_classifier", "training_tar
 
 class ClassifierSpec(SpecBase):
     type: Literal["classifier"]
-    min_confidence: float = Field(default=0.7, ge=0.5, le=1.0)
+    min_confidence: Annotated[float, Field(ge=0.5, le=1.0), FINITE] = 0.7
     concepts: list[dict[str, Any]] = Field(default_factory=list)
 
 

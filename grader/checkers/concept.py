@@ -18,6 +18,7 @@ from grader.freetext.concepts import Concept, Lexicon, compile_phrase, view
 from grader.freetext.text import is_stop
 from grader.freetext.thesaurus import Thesaurus
 from grader.freetext.thesaurus import shared as shared_thesaurus
+from grader.rubric.numbers import Count
 
 
 class ConceptSpec(SpecBase):
@@ -26,7 +27,7 @@ class ConceptSpec(SpecBase):
     all: list[list[str]] = Field(default_factory=list)
     negation: bool = True
     typo: bool = True
-    min_hits: int = Field(default=1, ge=1)
+    min_hits: Count = 1
     # the subject the idea must be said about ("pooling", "풀링"), when a part compares several:
     # a hit in a claim about another item's subject does not count
     about: list[str] = Field(default_factory=list)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, compile_check, register
+from grader.rubric.numbers import Count
 
 _LINE_MARK = re.compile(r"^\s*(?:[-*•·▪◦]|\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|[①-⑳])\s+")
 _INLINE_MARK = re.compile(r"\s(?:\(?[0-9]{1,2}\)|\([a-h]\)|[①-⑳])\s*")
@@ -38,7 +39,7 @@ def split_elements(answer: str) -> list[str]:
 class ElementsSpec(SpecBase):
     type: Literal["elements"]
     accept: list[dict[str, Any]] = Field(min_length=1)
-    first_n: int | None = Field(default=None, ge=1)
+    first_n: Count | None = None
 
 
 @register("elements", ElementsSpec)

@@ -10,7 +10,7 @@ goes to review.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -19,6 +19,7 @@ from grader.mathexpr import Err, Key, MathError, Node, Scope, Tolerance, build_s
 from grader.mathexpr.equivalence import EXACT
 from grader.mathexpr.extract import strip_markdown
 from grader.mathexpr.names import builtin, canonical_name
+from grader.rubric.numbers import FINITE, Real
 
 
 class FunctionSpec(SpecBase):
@@ -35,8 +36,8 @@ class ExpressionSpec(SpecBase):
     forbid_functions: list[str] = Field(default_factory=list)
     extract: Literal["last", "whole", "any"] = "last"
     syntax: Literal["auto", "latex", "plain"] = "auto"
-    domain: dict[str, tuple[float, float]] = Field(default_factory=dict)
-    tol: float | None = Field(default=None, gt=0, lt=1)
+    domain: dict[str, tuple[Real, Real]] = Field(default_factory=dict)
+    tol: Annotated[float, Field(gt=0, lt=1), FINITE] | None = None
 
     @model_validator(mode="after")
     def _domain_ranges(self) -> ExpressionSpec:

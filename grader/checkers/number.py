@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, SpecError, register
 from grader.checkers.concept import part_subjects
 from grader.freetext.claims import phrases_of, token_at
+from grader.rubric.numbers import WHOLE, Tolerance, key_value
 
 MAX_DIGITS = 40
 _NUM = r"[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?"
@@ -90,26 +91,22 @@ def read_numbers(answer: str, *, decimal_comma: bool = False) -> list[tuple[Frac
 
 
 def parse_value(raw: object) -> Fraction:
-    if isinstance(raw, bool):
-        raise ValueError("a number, not a boolean")
-    if isinstance(raw, float) and not math.isfinite(raw):
-        raise ValueError("the value must be finite")
-    if isinstance(raw, (int, float)):
-        return Fraction(str(raw))
+    """A rubric's key value: a number, or text with exactly one number in it ("3/100", "3·10^-2"), in range."""
     if isinstance(raw, str):
         found = read_numbers(raw)
-        if len(found) == 1:
-            return found[0][0]
-    raise ValueError(f"not a number: {raw!r}")
+        if len(found) != 1:
+            raise ValueError(f"not a number: {raw[:40]!r}")
+        raw = found[0][0]
+    return key_value(raw)
 
 
 class NumberSpec(SpecBase):
     type: Literal["number"]
     value: float | int | str
     also: list[float | int | str] = Field(default_factory=list)
-    abs_tol: float | None = Field(default=None, ge=0)
-    rel_tol: float | None = Field(default=None, ge=0)
-    sig_figs: int | None = Field(default=None, ge=1, le=15)
+    abs_tol: Tolerance | None = None
+    rel_tol: Tolerance | None = None
+    sig_figs: Annotated[int, Field(ge=1, le=15), WHOLE] | None = None
     pick: Literal["last", "first", "any", "only"] = "last"
     name: str | None = None
     decimal_comma: bool = False

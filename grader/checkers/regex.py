@@ -16,6 +16,7 @@ from pydantic import Field, field_validator
 
 from grader.checkers.base import Checker, CompileContext, Match, SpecBase, register
 from grader.readers.mathtext import canonical_math, with_definitions
+from grader.rubric.numbers import Count
 
 TIMEOUT_S = 0.05
 _FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -25,7 +26,7 @@ class RegexSpec(SpecBase):
     type: Literal["regex"]
     pattern: str = Field(min_length=1, max_length=2000)
     flags: str = "i"
-    min_count: int = Field(default=1, ge=1)
+    min_count: Count = 1
 
     @field_validator("flags")
     @classmethod

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from grader.checkers.base import Checker, CompileContext, Match, SpecBase, SpecError, register
 from grader.checkers.number import parse_value
+from grader.rubric.numbers import Tolerance
 
 _N = r"[-+]?[0-9]+(?:\.[0-9]+)?"
 _SEP = r"\s*(?:[x×*,;]|\\times|\\cdot|·)\s*"
@@ -33,7 +34,7 @@ class TupleSpec(SpecBase):
     type: Literal["tuple"]
     value: list[float | int | str] = Field(min_length=1)
     ordered: bool = True
-    abs_tol: float = Field(default=0, ge=0)
+    abs_tol: Tolerance = 0
     require_parens: bool = False
     pick: Literal["last", "any"] = "last"
 

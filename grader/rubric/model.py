@@ -1,28 +1,29 @@
 """The rubric file's model, validated with pydantic.
 
 See docs/rubric-format.md for the format with examples. Points are exact
-Fractions in steps of 0.5; a checker's parameters (``check:``) are validated by
-that checker's own ``Spec`` when the rubric compiles.
+Fractions in steps of 0.5, read with the bounded grammar of
+:mod:`grader.rubric.numbers`; a checker's parameters (``check:``) are validated
+by that checker's own ``Spec`` when the rubric compiles. The shape is capped
+(parts, items, examples) so that a rubric compiles in a bounded time.
 """
 
 from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from grader.points import is_half_step, to_points
+from grader.points import is_half_step
+from grader.rubric.numbers import MAX_PARTS, Factor, PartPoints, Points, TotalPoints
 
 PART_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
-
-
-def _points(value: Any) -> Fraction:
-    return to_points(value)
-
-
-PointsField = Annotated[Fraction, BeforeValidator(_points)]
+MAX_ITEMS_PER_PART = 30
+MAX_EXAMPLES_PER_PART = 50
+MAX_ITEMS = 400
+MAX_EXAMPLES = 2000
+MAX_LEARNED_PARTS = 10  # parts with a check that learns (one model fit each when the rubric compiles)
 
 
 class _Model(BaseModel):
@@ -39,16 +40,16 @@ class Item(_Model):
     """
 
     id: str
-    points: PointsField = Fraction(0)
+    points: Points = Fraction(0)
     check: dict[str, Any]
     feedback: str = ""
     miss_feedback: str = ""
     effect: Literal["add", "zero", "multiply", "review"] = "add"
-    factor: PointsField | None = None
+    factor: Factor | None = None
     group: str | None = None
     per_occurrence: bool = False
-    max_deduction: PointsField | None = None
-    each: PointsField | None = None
+    max_deduction: Points | None = None
+    each: Points | None = None
 
     @field_validator("id")
     @classmethod
@@ -93,7 +94,7 @@ class PartExample(_Model):
     """An answer with the points a human gave it: a self-test and training data."""
 
     answer: str
-    points: PointsField
+    points: PartPoints
     status: Literal["graded", "needs_review", "blank"] | None = None
     items: dict[str, bool] = Field(default_factory=dict)
     note: str = ""
@@ -104,10 +105,10 @@ class Part(_Model):
     title: str = ""
     prompt: str = ""
     model_answer: str = ""
-    max: PointsField
+    max: PartPoints
     policy: Literal["sum", "all_or_nothing"] = "sum"
-    items: list[Item] = Field(min_length=1)
-    examples: list[PartExample] = Field(default_factory=list)
+    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS_PER_PART)
+    examples: list[PartExample] = Field(default_factory=list, max_length=MAX_EXAMPLES_PER_PART)
     feedback_full: str = ""
     notes: str = ""
 
@@ -146,7 +147,7 @@ class ExamInfo(_Model):
     title: str
     source: str = ""
     language: list[str] = Field(default_factory=lambda: ["en"])
-    total: PointsField | None = None
+    total: TotalPoints | None = None
     notes: str = ""
 
 
@@ -154,7 +155,7 @@ class Rubric(_Model):
     format: Literal[1] = 1
     exam: ExamInfo
     definitions: dict[str, Any] = Field(default_factory=dict)
-    parts: list[Part] = Field(min_length=1)
+    parts: list[Part] = Field(min_length=1, max_length=MAX_PARTS)
     _compiled: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -164,6 +165,10 @@ class Rubric(_Model):
             if part.id in seen:
                 raise ValueError(f"part id {part.id!r} appears twice")
             seen.add(part.id)
+        if sum(len(p.items) for p in self.parts) > MAX_ITEMS:
+            raise ValueError(f"a rubric has at most {MAX_ITEMS} items in all")
+        if sum(len(p.examples) for p in self.parts) > MAX_EXAMPLES:
+            raise ValueError(f"a rubric has at most {MAX_EXAMPLES} examples in all")
         if self.exam.total is not None:
             total = sum((p.max for p in self.parts), Fraction(0))
             if total != self.exam.total:
