@@ -34,6 +34,7 @@ from server.grading.parsers import BAD_TEXT, parse_json_bytes
 STUDENT_MAX_CHARS = 200
 EXTERNAL_ID_MAX_CHARS = 200
 MAX_LIST_ANSWER_ITEMS = 50
+MAX_ANSWER_INT_DIGITS = 15
 MAX_ERRORS = 500
 CSV_FALLBACK_ENCODINGS = ("cp949",)  # Korean Excel saves CSV in cp949 unless told otherwise
 STUDENT_COLUMNS = ("student", "student_id", "학번")
@@ -95,7 +96,12 @@ def _answer_error(value: Any) -> str | None:
     limit = settings.GRADING["MAX_ANSWER_CHARS"]
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        # Past 15 digits a JSON number loses its digits in most clients, and past 309 it is no float at all.
+        if abs(value) >= 10**MAX_ANSWER_INT_DIGITS:
+            return f"a number of more than {MAX_ANSWER_INT_DIGITS} digits must be sent as text (a JSON string)"
+        return None
+    if isinstance(value, float):
         return None if math.isfinite(value) else "must be a finite number"
     if isinstance(value, str):
         if len(value) > limit:
@@ -106,9 +112,13 @@ def _answer_error(value: Any) -> str | None:
     if isinstance(value, list):
         if len(value) > MAX_LIST_ANSWER_ITEMS:
             return f"a list answer has at most {MAX_LIST_ANSWER_ITEMS} items"
-        if all(_answer_error(v) is None and not isinstance(v, list) for v in value):
-            return None
-        return "a list answer holds only text or numbers"
+        for item in value:
+            if isinstance(item, (list, dict)):
+                return "a list answer holds only text or numbers"
+            reason = _answer_error(item)
+            if reason:
+                return f"in a list answer: {reason}"
+        return None
     return "must be text (or a number, a list of options, or null)"
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import pytest
 
 from grader import RubricError, load_rubric_text
-from grader.rubric.model import (
-    MAX_EXAMPLES,
-    MAX_EXAMPLES_PER_PART,
-    MAX_ITEMS,
-    MAX_ITEMS_PER_PART,
-    MAX_LEARNED_PARTS,
-)
-from grader.rubric.numbers import MAX_PARTS
+
+# The caps as docs/rubric-format.md states them.
+MAX_PARTS = 200
+MAX_ITEMS_PER_PART = 30
+MAX_ITEMS = 400
+MAX_EXAMPLES_PER_PART = 50
+MAX_EXAMPLES = 2000
+MAX_LEARNED_PARTS = 10
 
 CHOICE = "{type: choice, options: [a, b], correct: [a]}"
 LEARNED = "{type: classifier}"
