@@ -2,6 +2,8 @@
 
 Every route needs ``Authorization: Token <key>`` (health and schema aside).
 What is not visible to the caller is 404; what their role may not do is 403.
+The caller's access is decided in ``initial()``, before anything reads the
+body: a student's 31 MB body to an instructor route is refused unread.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -22,10 +25,11 @@ from rest_framework.views import APIView
 
 from server.grading import exports, permissions, selectors, services
 from server.grading import serializers as s
-from server.grading.errors import InvalidInput
+from server.grading.errors import Forbidden, InvalidInput, PayloadTooLarge
 from server.grading.models import BatchKind, Role
 from server.grading.pagination import Pagination
 from server.grading.parsers import (
+    BodyLimits,
     CSVParser,
     RawUpload,
     SafeJSONParser,
@@ -34,8 +38,11 @@ from server.grading.parsers import (
     YAMLTextParser,
     ZipAltParser,
     ZipParser,
+    bulk_limits,
+    content_length,
     parse_json_bytes,
 )
+from server.grading.permissions import Access
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 ERRORS = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
@@ -81,6 +88,54 @@ class HealthApi(APIView):
         return Response({"status": "ok"})
 
 
+class AssignmentRoute(APIView):
+    """A route under ``/assignments/{slug}/``: ``self.access`` is built once per request, before the body is read.
+
+    ``instructor_methods`` are refused to everyone else at that point (403),
+    so their bodies are never parsed for a caller who may not send them.
+    """
+
+    instructor_methods: frozenset[str] = frozenset()
+    access: Access
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.access = selectors.assignment_access(user=request.user, slug=kwargs["slug"])
+        if request.method in self.instructor_methods:
+            self.access.require_instructor()
+
+
+class InstructorRoute(AssignmentRoute):
+    """Every method is for the assignment's instructors."""
+
+    instructor_methods = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
+
+
+class SubmissionRoute(APIView):
+    """A route under ``/submissions/{id}/``: the submission and the caller's access, before the body is read."""
+
+    instructor_methods: frozenset[str] = frozenset()
+    access: Access
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.submission, self.access = selectors.submission_access(
+            user=request.user, submission_id=kwargs["submission_id"]
+        )
+        if request.method in self.instructor_methods:
+            self.access.require_instructor()
+
+
+class WebhookRoute(APIView):
+    """A route under ``/webhooks/{id}/``: only the assignment's instructors see it (404 for everyone else)."""
+
+    access: Access
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.webhook, self.access = selectors.webhook_access(user=request.user, webhook_id=kwargs["webhook_id"])
+
+
 class MeApi(APIView):
     @extend_schema(responses={200: s.MeOut})
     def get(self, request: Request) -> Response:
@@ -91,11 +146,17 @@ class MeApi(APIView):
 
 
 class AssignmentListApi(APIView):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST":
+            permissions.require_global_instructor(request.user)  # before the body is read
+
     @extend_schema(responses={200: s.AssignmentOut(many=True)}, summary="Assignments you teach or may submit to")
     def get(self, request: Request) -> Response:
-        assignments = selectors.assignments_visible(user=request.user)
-        roles = {a.pk: permissions.assignment_role(request.user, a) for a in assignments}
-        return _page(self, request, assignments, s.AssignmentOut, roles=roles)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.assignments_visible(user=request.user), request, view=self)
+        roles = permissions.roles_in(request.user, page)
+        return paginator.get_paginated_response(s.AssignmentOut(page, many=True, context={"roles": roles}).data)
 
     @extend_schema(
         request=s.AssignmentCreateIn,
@@ -109,28 +170,27 @@ class AssignmentListApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class AssignmentDetailApi(APIView):
+class AssignmentDetailApi(AssignmentRoute):
+    instructor_methods = frozenset({"PATCH"})
+
     @extend_schema(responses={200: s.AssignmentOut, **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
-        return Response(s.AssignmentOut(assignment, context={"roles": {assignment.pk: role}}).data)
+        assignment = self.access.assignment
+        return Response(s.AssignmentOut(assignment, context={"roles": {assignment.pk: self.access.role}}).data)
 
     @extend_schema(request=s.AssignmentUpdateIn, responses={200: s.AssignmentOut, **ERRORS})
     def patch(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
         data = _valid(s.AssignmentUpdateIn, request.data)
-        assignment = services.assignment_update(assignment=assignment, role=role, **data)
-        return Response(s.AssignmentOut(assignment, context={"roles": {assignment.pk: role}}).data)
+        assignment = services.assignment_update(access=self.access, **data)
+        return Response(s.AssignmentOut(assignment, context={"roles": {assignment.pk: self.access.role}}).data)
 
 
-class RubricApi(APIView):
+class RubricApi(InstructorRoute):
     parser_classes = (SafeJSONParser, YAMLParser, YAMLAltParser, YAMLTextParser)
 
     @extend_schema(responses={200: s.RubricVersionSourceOut, **ERRORS}, summary="The current rubric version")
     def get(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
-        permissions.require_instructor(role)
-        return Response(s.RubricVersionSourceOut(assignment.current_rubric).data)
+        return Response(s.RubricVersionSourceOut(self.access.assignment.current_rubric).data)
 
     @extend_schema(
         request={"application/json": s.RubricIn, "application/yaml": OpenApiTypes.STR},
@@ -138,10 +198,7 @@ class RubricApi(APIView):
         summary="Upload a new rubric version; it becomes the current one (POST .../regrade to apply it)",
     )
     def put(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
-        permissions.require_instructor(role)  # before reading the body: students learn nothing from parse errors
-        text = self._text(request)
-        version = services.rubric_version_create(assignment=assignment, role=role, user=request.user, text=text)
+        version = services.rubric_version_create(access=self.access, text=self._text(request))
         return Response(s.RubricVersionOut(version).data, status=201)
 
     @staticmethod
@@ -156,30 +213,24 @@ class RubricApi(APIView):
         return _valid(s.RubricIn, request.data)["rubric"]
 
 
-class RubricVersionListApi(APIView):
+class RubricVersionListApi(InstructorRoute):
     @extend_schema(responses={200: s.RubricVersionOut(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
-        permissions.require_instructor(role)
-        return _page(self, request, selectors.rubric_versions(assignment=assignment), s.RubricVersionOut)
+        return _page(self, request, selectors.rubric_versions(assignment=self.access.assignment), s.RubricVersionOut)
 
 
-class MemberListApi(APIView):
+class MemberListApi(InstructorRoute):
     @extend_schema(responses={200: s.MemberOut(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
-        permissions.require_instructor(role)
-        return _page(self, request, selectors.members(assignment=assignment), s.MemberOut)
+        return _page(self, request, selectors.members(assignment=self.access.assignment), s.MemberOut)
 
     @extend_schema(
         request=s.MemberIn, responses={200: s.MemberOut, **ERRORS}, summary="Enroll a student or add an instructor"
     )
     def post(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
         data = _valid(s.MemberIn, request.data)
         membership = services.membership_add(
-            assignment=assignment,
-            role=role,
+            access=self.access,
             username=data["username"],
             member_role=data["role"],
             student_ref=data["student_ref"],
@@ -202,7 +253,7 @@ def _upload_from_file(request: Request) -> tuple[str, Any, str | None]:
     if name.endswith(".zip") or data.startswith(b"PK\x03\x04"):
         return BatchKind.ZIP, data, None
     if name.endswith(".json"):
-        items = parse_json_bytes(data)
+        items = parse_json_bytes(data, limits=bulk_limits())
         if not isinstance(items, list):
             raise InvalidInput("a JSON upload is a list of submissions", [{"field": "file", "reason": "not a list"}])
         return BatchKind.JSON, items, None
@@ -221,8 +272,31 @@ def _bulk_payload(request: Request) -> tuple[str, Any, str | None]:
     raise InvalidInput("expected a submission object or a list of them", [{"field": "", "reason": "wrong type"}])
 
 
-class AssignmentSubmissionsApi(APIView):
+BULK_IS_FOR_INSTRUCTORS = "bulk uploads (lists, CSV, ZIP, files) are for the assignment's instructors"
+
+
+class AssignmentSubmissionsApi(AssignmentRoute):
+    """Students submit one JSON object as themselves; instructors also upload in bulk.
+
+    A student's POST is bounded before its body is read: JSON only, at most
+    ``GRADING_SUBMISSION_MAX_BYTES``, one object (a list is refused unparsed).
+    """
+
     parser_classes = (SafeJSONParser, MultiPartParser, CSVParser, ZipParser, ZipAltParser)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST" and not self.access.instructor:
+            if request.content_type.split(";")[0].strip() != "application/json":
+                raise Forbidden(BULK_IS_FOR_INSTRUCTORS)
+            limit = settings.GRADING["SUBMISSION_MAX_BYTES"]
+            if content_length(request) > limit:
+                raise PayloadTooLarge(f"a submission is at most {limit} bytes")
+
+    def body_limits(self, request: Request) -> BodyLimits:
+        if self.access.instructor:
+            return bulk_limits()
+        return BodyLimits(settings.GRADING["SUBMISSION_MAX_BYTES"], list_root=Forbidden(BULK_IS_FOR_INSTRUCTORS))
 
     @extend_schema(
         parameters=[s.ResultsQuery],
@@ -230,12 +304,12 @@ class AssignmentSubmissionsApi(APIView):
         summary="Submissions of this assignment (students: their own)",
     )
     def get(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
+        access = self.access
         filters = selectors.ResultFilters(**_valid(s.ResultsQuery, request.query_params))
-        rows = selectors.submissions_visible(user=request.user).filter(assignment=assignment)
+        rows = selectors.submissions_of(access=access)
         rows = selectors.with_parts(selectors.submissions_filtered(submissions=rows, filters=filters))
         rows = rows.select_related("assignment", "rubric_version")
-        return _page(self, request, rows, s.SubmissionResultOut, detail=role == Role.INSTRUCTOR)
+        return _page(self, request, rows, s.SubmissionResultOut, teaching={access.assignment.pk} & _teaching(access))
 
     @extend_schema(
         request={
@@ -250,19 +324,12 @@ class AssignmentSubmissionsApi(APIView):
         description="A bulk upload answers 202 with a batch id (BatchAcceptedOut) or 400 with every row's errors.",
     )
     def post(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
         key = _idempotency_key(request)
         if isinstance(request.data, dict) and not request.content_type.startswith("multipart/"):
-            return self._single(request, assignment, role, request.data, key)
+            return self._single(request.data, key)
         kind, payload, charset = _bulk_payload(request)
         batch, replayed = services.batch_create(
-            user=request.user,
-            assignment=assignment,
-            role=role,
-            kind=kind,
-            payload=payload,
-            charset=charset,
-            idempotency_key=key,
+            access=self.access, kind=kind, payload=payload, charset=charset, idempotency_key=key
         )
         body = {
             "batch": str(batch.pk),
@@ -275,12 +342,10 @@ class AssignmentSubmissionsApi(APIView):
         }
         return Response(body, status=202, headers={"Idempotent-Replayed": "true"} if replayed else {})
 
-    def _single(self, request: Request, assignment, role: str, data: dict, key: str | None) -> Response:
+    def _single(self, data: dict, key: str | None) -> Response:
         fields = _valid(s.SubmissionIn, data)
         submission, replayed = services.submission_create(
-            user=request.user,
-            assignment=assignment,
-            role=role,
+            access=self.access,
             student=fields["student"],
             answers=fields["answers"],
             external_id=fields["id"],
@@ -291,6 +356,10 @@ class AssignmentSubmissionsApi(APIView):
         return Response(body, status=202, headers={"Idempotent-Replayed": "true"} if replayed else {})
 
 
+def _teaching(access: Access) -> set[int]:
+    return {access.assignment.pk} if access.instructor else set()
+
+
 class SubmissionListApi(APIView):
     @extend_schema(parameters=[s.ResultsQuery], responses={200: s.SubmissionResultOut(many=True)})
     def get(self, request: Request) -> Response:
@@ -299,40 +368,39 @@ class SubmissionListApi(APIView):
             submissions=selectors.submissions_visible(user=request.user), filters=filters
         )
         rows = selectors.with_parts(rows).select_related("assignment", "rubric_version")
-        return _page(self, request, rows, s.SubmissionResultOut)
+        return _page(self, request, rows, s.SubmissionResultOut, teaching=selectors.teaching(user=request.user))
 
 
-class SubmissionDetailApi(APIView):
+class SubmissionDetailApi(SubmissionRoute):
     @extend_schema(
         responses={200: s.SubmissionResultOut, **ERRORS}, summary="A submission's result, as the CLI prints it"
     )
     def get(self, request: Request, submission_id) -> Response:
-        submission, role = selectors.submission_for(user=request.user, submission_id=submission_id)
-        return Response(s.SubmissionResultOut(submission, context={"detail": role == Role.INSTRUCTOR}).data)
+        return Response(s.SubmissionResultOut(self.submission, context={"teaching": _teaching(self.access)}).data)
 
 
-class SubmissionOverridesApi(APIView):
+class SubmissionOverridesApi(SubmissionRoute):
+    instructor_methods = frozenset({"GET"})
+
     @extend_schema(responses={200: s.OverrideOut(many=True), **ERRORS}, summary="Audit trail of one submission")
     def get(self, request: Request, submission_id) -> Response:
-        submission, role = selectors.submission_for(user=request.user, submission_id=submission_id)
-        permissions.require_instructor(role)
-        rows = selectors.overrides_for(assignment=submission.assignment, submission=submission)
+        rows = selectors.overrides_for(assignment=self.access.assignment, submission=self.submission)
         return _page(self, request, rows, s.OverrideOut)
 
 
-class PartOverrideApi(APIView):
+class PartOverrideApi(SubmissionRoute):
+    instructor_methods = frozenset({"POST"})
+
     @extend_schema(
         request=s.OverrideIn,
         responses={200: s.PartOverriddenOut, 409: s.ErrorOut, **ERRORS},
         summary="Override a part's score with a reason (points null: back to the machine's score)",
     )
     def post(self, request: Request, submission_id, part_id: str) -> Response:
-        submission, role = selectors.submission_for(user=request.user, submission_id=submission_id)
         data = _valid(s.OverrideIn, request.data)
         part = services.part_override(
-            user=request.user,
-            role=role,
-            submission=submission,
+            access=self.access,
+            submission=self.submission,
             part_id=part_id,
             points=data["points"],
             reason=data["reason"],
@@ -354,54 +422,46 @@ class BatchDetailApi(APIView):
 # --- instructors ---------------------------------------------------------------------------------
 
 
-def _instructor_assignment(request: Request, slug: str):
-    assignment, role = selectors.assignment_for(user=request.user, slug=slug)
-    permissions.require_instructor(role)
-    return assignment, role
-
-
-class ResultsApi(APIView):
+class ResultsApi(InstructorRoute):
     @extend_schema(
         parameters=[s.ResultsQuery], responses={200: s.ResultRowOut(many=True), **ERRORS}, summary="Results table"
     )
     def get(self, request: Request, slug: str) -> Response:
-        assignment, _ = _instructor_assignment(request, slug)
         filters = selectors.ResultFilters(**_valid(s.ResultsQuery, request.query_params))
-        return _page(self, request, selectors.results_table(assignment=assignment, filters=filters), s.ResultRowOut)
+        rows = selectors.results_table(assignment=self.access.assignment, filters=filters)
+        return _page(self, request, rows, s.ResultRowOut)
 
 
-class ReviewQueueApi(APIView):
+class ReviewQueueApi(InstructorRoute):
     @extend_schema(
         parameters=[s.ReviewQuery],
         responses={200: s.ReviewItemOut(many=True), **ERRORS},
         summary="Parts that need a human",
     )
     def get(self, request: Request, slug: str) -> Response:
-        assignment, _ = _instructor_assignment(request, slug)
         part = _valid(s.ReviewQuery, request.query_params).get("part")
-        return _page(self, request, selectors.review_queue(assignment=assignment, part_id=part), s.ReviewItemOut)
+        rows = selectors.review_queue(assignment=self.access.assignment, part_id=part)
+        return _page(self, request, rows, s.ReviewItemOut)
 
 
-class OverrideListApi(APIView):
+class OverrideListApi(InstructorRoute):
     @extend_schema(responses={200: s.OverrideOut(many=True), **ERRORS}, summary="Audit trail of score overrides")
     def get(self, request: Request, slug: str) -> Response:
-        assignment, _ = _instructor_assignment(request, slug)
-        return _page(self, request, selectors.overrides_for(assignment=assignment), s.OverrideOut)
+        return _page(self, request, selectors.overrides_for(assignment=self.access.assignment), s.OverrideOut)
 
 
-class RegradeApi(APIView):
+class RegradeApi(InstructorRoute):
     @extend_schema(
         request=s.RegradeIn, responses={202: s.BatchOut, **ERRORS}, summary="Regrade against the current rubric"
     )
     def post(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
         data = _valid(s.RegradeIn, request.data)
-        batch = services.assignment_regrade(user=request.user, role=role, assignment=assignment, everything=data["all"])
+        batch = services.assignment_regrade(access=self.access, everything=data["all"])
         batch.progress = selectors.batch_progress(batch=batch)
         return Response(s.BatchOut(batch).data, status=202)
 
 
-class PartRetrainApi(APIView):
+class PartRetrainApi(InstructorRoute):
     @extend_schema(
         request=None,
         responses={202: s.RetrainOut, **ERRORS},
@@ -414,8 +474,7 @@ class PartRetrainApi(APIView):
         ),
     )
     def post(self, request: Request, slug: str, part_id: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
-        job = services.part_retrain(user=request.user, role=role, assignment=assignment, part_id=part_id)
+        job = services.part_retrain(access=self.access, part_id=part_id)
         job.refresh_from_db()
         return Response(s.RetrainOut(job).data, status=202)
 
@@ -426,14 +485,14 @@ class RetrainDetailApi(APIView):
         return Response(s.RetrainOut(selectors.retrain_for(user=request.user, job_id=job_id)).data)
 
 
-class ExportApi(APIView):
+class ExportApi(InstructorRoute):
     @extend_schema(
         parameters=[s.LatestQuery],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="scores per part"), **ERRORS},
         summary="CSV of scores per part (the latest submission per student unless latest=false)",
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        assignment, _ = _instructor_assignment(request, slug)
+        assignment = self.access.assignment
         latest = _valid(s.LatestQuery, request.query_params)["latest"]
         rows = exports.export_rows(assignment=assignment, latest=latest)
         response = StreamingHttpResponse(
@@ -443,19 +502,17 @@ class ExportApi(APIView):
         return response
 
 
-class StatsApi(APIView):
+class StatsApi(InstructorRoute):
     @extend_schema(parameters=[s.LatestQuery], responses={200: s.StatsOut, **ERRORS}, summary="Per-part statistics")
     def get(self, request: Request, slug: str) -> Response:
-        assignment, _ = _instructor_assignment(request, slug)
         latest = _valid(s.LatestQuery, request.query_params)["latest"]
-        return Response(selectors.part_statistics(assignment=assignment, latest=latest))
+        return Response(selectors.part_statistics(assignment=self.access.assignment, latest=latest))
 
 
-class WebhookListApi(APIView):
+class WebhookListApi(InstructorRoute):
     @extend_schema(responses={200: s.WebhookOut(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
-        assignment, _ = _instructor_assignment(request, slug)
-        return _page(self, request, selectors.webhooks_for(assignment=assignment), s.WebhookOut)
+        return _page(self, request, selectors.webhooks_for(assignment=self.access.assignment), s.WebhookOut)
 
     @extend_schema(
         request=s.WebhookIn,
@@ -463,27 +520,23 @@ class WebhookListApi(APIView):
         summary="Call a URL when submissions are graded",
     )
     def post(self, request: Request, slug: str) -> Response:
-        assignment, role = selectors.assignment_for(user=request.user, slug=slug)
         data = _valid(s.WebhookIn, request.data)
-        webhook = services.webhook_create(user=request.user, role=role, assignment=assignment, **data)
+        webhook = services.webhook_create(access=self.access, **data)
         return Response(s.WebhookCreatedOut(webhook).data, status=201)
 
 
-class WebhookDetailApi(APIView):
+class WebhookDetailApi(WebhookRoute):
     @extend_schema(responses={200: s.WebhookOut, **ERRORS})
     def get(self, request: Request, webhook_id: int) -> Response:
-        webhook, _ = selectors.webhook_for(user=request.user, webhook_id=webhook_id)
-        return Response(s.WebhookOut(webhook).data)
+        return Response(s.WebhookOut(self.webhook).data)
 
     @extend_schema(responses={204: None, **ERRORS})
     def delete(self, request: Request, webhook_id: int) -> Response:
-        webhook, role = selectors.webhook_for(user=request.user, webhook_id=webhook_id)
-        services.webhook_delete(role=role, webhook=webhook)
+        services.webhook_delete(access=self.access, webhook=self.webhook)
         return Response(status=204)
 
 
-class WebhookDeliveryListApi(APIView):
+class WebhookDeliveryListApi(WebhookRoute):
     @extend_schema(responses={200: s.DeliveryOut(many=True), **ERRORS})
     def get(self, request: Request, webhook_id: int) -> Response:
-        webhook, _ = selectors.webhook_for(user=request.user, webhook_id=webhook_id)
-        return _page(self, request, selectors.deliveries_for(webhook=webhook), s.DeliveryOut)
+        return _page(self, request, selectors.deliveries_for(webhook=self.webhook), s.DeliveryOut)

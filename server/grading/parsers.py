@@ -4,7 +4,12 @@ DRF's JSON parser lets a 10,000-deep document raise RecursionError (a 500),
 accepts NUL characters (PostgreSQL refuses them in text) and lone
 surrogates, and reads bodies of any size. This one caps the size, the
 nesting depth and the text, and rejects NaN/Infinity, which are not JSON.
-CSV, ZIP and YAML bodies arrive as bytes for the upload code to read.
+
+It also bounds what a body may expand to before building it: 31 MB of empty
+objects become 1.6 GB of Python dicts, so the objects, arrays and values of a
+body are counted on its text (strings blanked out) and a body past the view's
+:class:`BodyLimits` is refused unbuilt. CSV, ZIP and YAML bodies arrive as
+bytes for the upload code to read.
 """
 
 from __future__ import annotations
@@ -18,10 +23,51 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
-from server.grading.errors import PayloadTooLarge
+from server.grading.errors import DomainError, PayloadTooLarge
 
 MAX_JSON_DEPTH = 32
 BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included
+_LIST_ROOT = re.compile(r"\s*\[")
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """What one request body may be: bytes, and for JSON the objects and arrays and the values it expands to.
+
+    ``list_root``: the error when the body is a JSON list, where a list is not
+    for this caller (a student's bulk upload); None when lists are fine.
+    """
+
+    max_bytes: int
+    containers: int = 1_000
+    values: int = 20_000
+    list_root: DomainError | None = None
+
+
+def body_limits() -> BodyLimits:
+    """Any one JSON object (a submission, an override, a rubric in JSON...)."""
+    return BodyLimits(settings.MAX_REQUEST_BYTES)
+
+
+def bulk_limits() -> BodyLimits:
+    """A bulk upload of up to GRADING_BULK_MAX_ROWS submissions."""
+    limits = settings.GRADING
+    return BodyLimits(settings.MAX_REQUEST_BYTES, limits["BULK_MAX_JSON_CONTAINERS"], limits["BULK_MAX_JSON_VALUES"])
+
+
+def view_limits(parser_context: dict[str, Any] | None) -> BodyLimits:
+    view = (parser_context or {}).get("view")
+    limits = getattr(view, "body_limits", None)
+    return limits((parser_context or {}).get("request")) if limits else body_limits()
+
+
+def content_length(request: Any) -> int:
+    """The declared body size (0 when absent or malformed: the middleware answers malformed ones)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def read_capped(stream: Any, limit: int) -> bytes:
@@ -68,11 +114,30 @@ def check_tree(data: Any, max_depth: int = MAX_JSON_DEPTH) -> None:
                 stack.extend((value, depth + 1) for value in node)
 
 
-def parse_json_bytes(raw: bytes, encoding: str = "utf-8") -> Any:
+def check_expansion(text: str, limits: BodyLimits) -> None:
+    """Refuse, before parsing, a body that would build more objects, arrays or values than ``limits`` allow.
+
+    With strings blanked out, every object or array starts with ``{`` or
+    ``[`` and every value but the first follows ``[``, ``,`` or ``:``: counts
+    that bound the parsed size from above, taken at C speed.
+    """
+    if limits.list_root is not None and _LIST_ROOT.match(text):
+        raise limits.list_root
+    bare = _STRING.sub("0", text)
+    containers = bare.count("{") + bare.count("[")
+    if containers > limits.containers:
+        raise ParseError(f"JSON body holds more than {limits.containers} objects and arrays")
+    values = 1 + bare.count(",") + bare.count(":") + bare.count("[")
+    if values > limits.values:
+        raise ParseError(f"JSON body holds more than {limits.values} values")
+
+
+def parse_json_bytes(raw: bytes, encoding: str = "utf-8", limits: BodyLimits | None = None) -> Any:
     try:
         text = raw.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise ParseError(f"JSON body is not valid {encoding}: {exc}") from None
+    check_expansion(text, limits or body_limits())
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
@@ -87,8 +152,9 @@ class SafeJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = read_capped(stream, settings.MAX_REQUEST_BYTES)
-        return parse_json_bytes(raw, media_charset(media_type) or "utf-8")
+        limits = view_limits(parser_context)
+        raw = read_capped(stream, limits.max_bytes)
+        return parse_json_bytes(raw, media_charset(media_type) or "utf-8", limits)
 
 
 @dataclass(frozen=True)
@@ -105,7 +171,7 @@ class _RawParser(BaseParser):
     kind = ""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = read_capped(stream, settings.MAX_REQUEST_BYTES)
+        raw = read_capped(stream, view_limits(parser_context).max_bytes)
         return RawUpload(self.kind, raw, media_charset(media_type))
 
 

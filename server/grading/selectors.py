@@ -29,6 +29,7 @@ from server.grading.models import (
     Webhook,
     WebhookDelivery,
 )
+from server.grading.permissions import Access
 
 
 def assignments_visible(*, user) -> QuerySet[Assignment]:
@@ -38,13 +39,13 @@ def assignments_visible(*, user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(member).distinct().select_related("current_rubric").order_by("slug")
 
 
-def assignment_for(*, user, slug: str) -> tuple[Assignment, str]:
-    """The assignment and the user's role in it; 404 for anyone without one."""
+def assignment_access(*, user, slug: str) -> Access:
+    """The user's access to the assignment; 404 for anyone without a role there."""
     assignment = Assignment.objects.select_related("current_rubric").filter(slug=slug).first()
-    role = permissions.assignment_role(user, assignment) if assignment else None
-    if role is None:
+    access = permissions.access_for(user, assignment) if assignment else None
+    if access is None:
         raise NotFound("no such assignment")
-    return assignment, role
+    return access
 
 
 def _student_scope(user) -> Q:
@@ -64,13 +65,28 @@ def submissions_visible(*, user) -> QuerySet[Submission]:
     return Submission.objects.filter(Q(assignment_id__in=teaching) | _student_scope(user))
 
 
-def submission_for(*, user, submission_id: Any) -> tuple[Submission, str]:
+def submissions_of(*, access: Access) -> QuerySet[Submission]:
+    """An assignment's submissions the caller may see: all of them for its instructors, else their own."""
+    rows = Submission.objects.filter(assignment=access.assignment)
+    return rows if access.instructor else rows.filter(student=access.student_ref)
+
+
+def teaching(*, user) -> set[int]:
+    """Ids of the assignments the user teaches."""
+    return set(Membership.objects.filter(user=user, role=Role.INSTRUCTOR).values_list("assignment_id", flat=True))
+
+
+def submission_access(*, user, submission_id: Any) -> tuple[Submission, Access]:
+    """A submission the user may see (their own, or one of an assignment they teach) and their access; else 404."""
     submission = (
-        submissions_visible(user=user).select_related("assignment", "rubric_version").filter(pk=submission_id).first()
+        Submission.objects.select_related("assignment__current_rubric", "rubric_version")
+        .filter(pk=submission_id)
+        .first()
     )
-    if submission is None:
+    access = permissions.access_for(user, submission.assignment) if submission else None
+    if access is None or not access.sees_submission_of(submission.student):
         raise NotFound("no such submission")
-    return submission, permissions.assignment_role(user, submission.assignment) or Role.STUDENT.value
+    return submission, access
 
 
 def with_parts(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
@@ -141,16 +157,21 @@ def members(*, assignment: Assignment) -> QuerySet[Membership]:
     return assignment.memberships.select_related("user").order_by("role", "user__username")
 
 
+def _teaches(user, assignment: Assignment) -> bool:
+    access = permissions.access_for(user, assignment)
+    return access is not None and access.instructor
+
+
 def batch_for(*, user, batch_id: Any) -> Batch:
     batch = Batch.objects.select_related("assignment", "rubric_version").filter(pk=batch_id).first()
-    if batch is None or permissions.assignment_role(user, batch.assignment) != Role.INSTRUCTOR:
+    if batch is None or not _teaches(user, batch.assignment):
         raise NotFound("no such batch")
     return batch
 
 
 def retrain_for(*, user, job_id: Any) -> RetrainJob:
     job = RetrainJob.objects.select_related("assignment", "rubric_version").filter(pk=job_id).first()
-    if job is None or permissions.assignment_role(user, job.assignment) != Role.INSTRUCTOR:
+    if job is None or not _teaches(user, job.assignment):
         raise NotFound("no such retrain job")
     return job
 
@@ -176,12 +197,13 @@ def webhooks_for(*, assignment: Assignment) -> QuerySet[Webhook]:
     return assignment.webhooks.all()
 
 
-def webhook_for(*, user, webhook_id: int) -> tuple[Webhook, str]:
+def webhook_access(*, user, webhook_id: int) -> tuple[Webhook, Access]:
+    """A webhook of an assignment the user teaches, and their access; 404 for everyone else."""
     webhook = Webhook.objects.select_related("assignment").filter(pk=webhook_id).first()
-    role = permissions.assignment_role(user, webhook.assignment) if webhook else None
-    if role != Role.INSTRUCTOR:
+    access = permissions.access_for(user, webhook.assignment) if webhook else None
+    if access is None or not access.instructor:
         raise NotFound("no such webhook")
-    return webhook, role
+    return webhook, access
 
 
 def deliveries_for(*, webhook: Webhook) -> QuerySet[WebhookDelivery]:

@@ -148,7 +148,7 @@ class SubmissionResultOut(serializers.Serializer):
     attempts = serializers.IntegerField(required=False, help_text="instructors only")
 
     def to_representation(self, submission):
-        detail = bool(self.context.get("detail"))
+        detail = submission.assignment_id in self.context.get("teaching", ())
         out = formats.result_json(submission, list(submission.parts.all()), detail=detail)
         out["assignment"] = submission.assignment.slug
         out["rubric_version"] = submission.rubric_version.number if submission.rubric_version_id else None

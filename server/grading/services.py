@@ -38,6 +38,7 @@ from server.grading.models import (
     Submission,
     Webhook,
 )
+from server.grading.permissions import Access
 from server.grading.results import set_totals
 from server.grading.retraining import retrain_on_commit
 from server.grading.rubrics import rubric_parse, rubric_sha256, rubric_summary, version_learning_parts
@@ -71,17 +72,15 @@ def user_token_create(*, username: str, role: str | None) -> str:
     return token.key
 
 
-def membership_add(
-    *, assignment: Assignment, role: str | None, username: str, member_role: str, student_ref: str
-) -> Membership:
+def membership_add(*, access: Access, username: str, member_role: str, student_ref: str) -> Membership:
     """An instructor enrolls a student or adds a co-instructor."""
     from django.contrib.auth import get_user_model
 
-    permissions.require_instructor(role)
+    access.require_instructor()
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise InvalidInput("no such user", [{"field": "username", "reason": "unknown user"}])
-    return membership_set(assignment=assignment, user=user, role=member_role, student_ref=student_ref)
+    return membership_set(assignment=access.assignment, user=user, role=member_role, student_ref=student_ref)
 
 
 def membership_set(*, assignment: Assignment, user, role: str, student_ref: str = "") -> Membership:
@@ -138,21 +137,23 @@ def assignment_create(
     return assignment
 
 
-def assignment_update(*, assignment: Assignment, role: str | None, **fields: Any) -> Assignment:
-    permissions.require_instructor(role)
+def assignment_update(*, access: Access, **fields: Any) -> Assignment:
+    access.require_instructor()
+    assignment = access.assignment
     for name, value in fields.items():
         setattr(assignment, name, value)
     assignment.save(update_fields=list(fields))
     return assignment
 
 
-def rubric_version_create(*, assignment: Assignment, role: str | None, user, text: str) -> RubricVersion:
+def rubric_version_create(*, access: Access, text: str) -> RubricVersion:
     """Every upload is a new immutable version and becomes the current one (regrade is a separate step)."""
-    permissions.require_instructor(role)
+    access.require_instructor()
+    assignment = access.assignment
     rubric = rubric_parse(text=text, filename=f"{assignment.slug}.yaml")
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)  # version numbers in order
-        version = _rubric_version_add(assignment=locked, text=text, user=user, rubric=rubric)
+        version = _rubric_version_add(assignment=locked, text=text, user=access.user, rubric=rubric)
     assignment.current_rubric = version
     return version
 
@@ -160,37 +161,41 @@ def rubric_version_create(*, assignment: Assignment, role: str | None, user, tex
 # --- submissions ------------------------------------------------------------------
 
 
-def _submitting_student(*, user, assignment: Assignment, role: str | None, student: Any) -> str:
-    if role == Role.INSTRUCTOR:
+def _submitting_student(*, access: Access, student: Any) -> str:
+    if access.instructor:
         if student in (None, ""):
             raise InvalidInput("student is required", [{"field": "student", "reason": "required"}])
         clean, reason = uploads.clean_student(student)
         if reason:
             raise InvalidInput(f"student {reason}", [{"field": "student", "reason": reason}])
         return clean
-    membership = permissions.membership_of(user, assignment)
-    own = permissions.student_ref(user, membership)
-    if student not in (None, "") and student != own:
+    if student not in (None, "") and student != access.student_ref:
         raise Forbidden("students submit only as themselves")
-    return own
+    return access.student_ref
 
 
-def _replay(model, *, user, key: str | None, fingerprint: str):
+def _replay(model, *, access: Access, key: str | None, fingerprint: str):
     """The earlier object stored under this Idempotency-Key, if any."""
     if not key:
         return None
     owner = "submitted_by" if model is Submission else "created_by"
-    earlier = model.objects.filter(**{owner: user, "idempotency_key": key}).first()
+    earlier = model.objects.filter(**{owner: access.user, "idempotency_key": key}).first()
     if earlier is not None and earlier.request_hash != fingerprint:
         raise IdempotencyMismatch("this Idempotency-Key was used for a different request")
     return earlier
 
 
-def _enforce_cap(*, assignment: Assignment, user, student: str) -> None:
-    """Serialized per student by locking their membership row; past the cap is 429."""
-    membership, _ = Membership.objects.get_or_create(
-        assignment=assignment, user=user, defaults={"role": Role.STUDENT, "student_ref": student}
-    )
+def _enroll_and_cap(*, access: Access, student: str) -> None:
+    """A student is enrolled by submitting; past the assignment's cap is 429.
+
+    The count is serialized per student by locking their membership row.
+    """
+    assignment = access.assignment
+    membership = access.membership
+    if membership is None:
+        membership, _ = Membership.objects.get_or_create(
+            assignment=assignment, user=access.user, defaults={"role": Role.STUDENT, "student_ref": student}
+        )
     cap = assignment.max_submissions_per_student
     if cap is None:
         return
@@ -201,18 +206,17 @@ def _enforce_cap(*, assignment: Assignment, user, student: str) -> None:
 
 def submission_create(
     *,
-    user,
-    assignment: Assignment,
-    role: str | None,
+    access: Access,
     student: Any,
     answers: Any,
     external_id: Any = "",
     idempotency_key: str | None = None,
 ) -> tuple[Submission, bool]:
     """Store one submission as queued and send it for grading on commit. Returns (submission, replayed)."""
-    student = _submitting_student(user=user, assignment=assignment, role=role, student=student)
+    assignment, user = access.assignment, access.user
+    student = _submitting_student(access=access, student=student)
     fingerprint = request_hash({"student": student, "answers": answers, "id": external_id})
-    earlier = _replay(Submission, user=user, key=idempotency_key, fingerprint=fingerprint)
+    earlier = _replay(Submission, access=access, key=idempotency_key, fingerprint=fingerprint)
     if earlier is not None:
         return earlier, True
     row = uploads.Row(1, student, answers, external_id)
@@ -221,8 +225,8 @@ def submission_create(
         raise InvalidInput("the submission is invalid", row.errors)
     try:
         with transaction.atomic():
-            if role != Role.INSTRUCTOR:
-                _enforce_cap(assignment=assignment, user=user, student=student)
+            if not access.instructor:
+                _enroll_and_cap(access=access, student=student)
             submission = Submission.objects.create(
                 assignment=assignment,
                 student=clean.student,
@@ -234,7 +238,7 @@ def submission_create(
             )
             grading.enqueue_on_commit([submission.pk])
     except IntegrityError:  # the same key raced in from a second request: that one won
-        earlier = _replay(Submission, user=user, key=idempotency_key, fingerprint=fingerprint)
+        earlier = _replay(Submission, access=access, key=idempotency_key, fingerprint=fingerprint)
         if earlier is None:
             raise
         return earlier, True
@@ -243,18 +247,17 @@ def submission_create(
 
 def batch_create(
     *,
-    user,
-    assignment: Assignment,
-    role: str | None,
+    access: Access,
     kind: str,
     payload: Any,
     charset: str | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[Batch, bool]:
     """A bulk upload, accepted whole or rejected with every row's errors (BatchRejected)."""
-    permissions.require_instructor(role)
+    access.require_instructor()
+    assignment, user = access.assignment, access.user
     fingerprint = request_hash(payload)
-    earlier = _replay(Batch, user=user, key=idempotency_key, fingerprint=fingerprint)
+    earlier = _replay(Batch, access=access, key=idempotency_key, fingerprint=fingerprint)
     if earlier is not None:
         return earlier, True
     part_ids = assignment.current_rubric.part_ids
@@ -288,7 +291,7 @@ def batch_create(
             Submission.objects.bulk_create(submissions, batch_size=1000)
             grading.batch_enqueue_on_commit(batch)
     except IntegrityError:
-        earlier = _replay(Batch, user=user, key=idempotency_key, fingerprint=fingerprint)
+        earlier = _replay(Batch, access=access, key=idempotency_key, fingerprint=fingerprint)
         if earlier is None:
             raise
         return earlier, True
@@ -307,10 +310,11 @@ def _upload_rows(kind: str, payload: Any, charset: str | None, part_ids: Sequenc
 
 
 def part_override(
-    *, user, role: str | None, submission: Submission, part_id: str, points: Decimal | None, reason: str
+    *, access: Access, submission: Submission, part_id: str, points: Decimal | None, reason: str
 ) -> PartResult:
     """Set a part's score by hand (``points=None`` returns it to the machine's). Audited."""
-    permissions.require_instructor(role)
+    access.require_instructor()
+    user = access.user
     with transaction.atomic():
         locked = (
             Submission.objects.select_for_update(of=("self",))
@@ -375,23 +379,27 @@ def _retrain_job(*, assignment: Assignment, version: RubricVersion, part_id: str
     return job
 
 
-def part_retrain(*, user, role: str | None, assignment: Assignment, part_id: str) -> RetrainJob:
+def part_retrain(*, access: Access, part_id: str) -> RetrainJob:
     """Relearn a part of the current rubric version from the overrides, then regrade it where not overridden."""
-    permissions.require_instructor(role)
+    access.require_instructor()
+    assignment = access.assignment
     version = assignment.current_rubric
     if part_id not in version.part_ids:
         raise NotFound(f"the rubric has no part {part_id!r}")
     with transaction.atomic():
-        return _retrain_job(assignment=assignment, version=version, part_id=part_id, user=user, trigger="request")
+        return _retrain_job(
+            assignment=assignment, version=version, part_id=part_id, user=access.user, trigger="request"
+        )
 
 
-def assignment_regrade(*, user, role: str | None, assignment: Assignment, everything: bool = False) -> Batch:
+def assignment_regrade(*, access: Access, everything: bool = False) -> Batch:
     """Queue graded and failed submissions again against the current rubric version."""
-    permissions.require_instructor(role)
+    access.require_instructor()
+    assignment = access.assignment
     version = assignment.current_rubric
     with transaction.atomic():
         batch = Batch.objects.create(
-            assignment=assignment, kind=BatchKind.REGRADE, size=0, rubric_version=version, created_by=user
+            assignment=assignment, kind=BatchKind.REGRADE, size=0, rubric_version=version, created_by=access.user
         )
         rows = Submission.objects.filter(assignment=assignment, status__in=[Status.GRADED, Status.FAILED])
         if not everything:
@@ -412,24 +420,27 @@ def assignment_regrade(*, user, role: str | None, assignment: Assignment, everyt
 # --- webhooks -------------------------------------------------------------------------
 
 
-def webhook_create(*, user, role: str | None, assignment: Assignment, url: str, secret: str = "") -> Webhook:
+def webhook_create(*, access: Access, url: str, secret: str = "") -> Webhook:
     """At most ``WEBHOOK_MAX_PER_ASSIGNMENT`` per assignment: each one multiplies every grading's deliveries."""
-    permissions.require_instructor(role)
+    access.require_instructor()
     reason = url_error(url)
     if reason:
         raise InvalidInput("webhook URL not accepted", [{"field": "url", "reason": reason}])
     cap = settings.WEBHOOKS["MAX_PER_ASSIGNMENT"]
     with transaction.atomic():
-        Assignment.objects.select_for_update().filter(pk=assignment.pk).first()  # one creation at a time
-        if Webhook.objects.filter(assignment=assignment).count() >= cap:
+        Assignment.objects.select_for_update().filter(pk=access.assignment.pk).first()  # one creation at a time
+        if Webhook.objects.filter(assignment=access.assignment).count() >= cap:
             raise InvalidInput(
                 "too many webhooks", [{"field": "url", "reason": f"at most {cap} webhooks per assignment"}]
             )
         return Webhook.objects.create(
-            assignment=assignment, url=url, secret=secret or uuid.uuid4().hex + uuid.uuid4().hex, created_by=user
+            assignment=access.assignment,
+            url=url,
+            secret=secret or uuid.uuid4().hex + uuid.uuid4().hex,
+            created_by=access.user,
         )
 
 
-def webhook_delete(*, role: str | None, webhook: Webhook) -> None:
-    permissions.require_instructor(role)
+def webhook_delete(*, access: Access, webhook: Webhook) -> None:
+    access.require_instructor()
     webhook.delete()

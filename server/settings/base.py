@@ -218,6 +218,12 @@ GRADING = {
     # Submissions a retrain task examines per transaction (it stops at CHUNK_BUDGET_SECONDS and sends the rest on).
     "RETRAIN_CHUNK_SIZE": env_int("GRADING_RETRAIN_CHUNK_SIZE", 200),
     "BULK_MAX_ROWS": env_int("GRADING_BULK_MAX_ROWS", 20_000),
+    # What a bulk JSON body may expand to, counted before it is parsed (a 31 MB body of empty objects is
+    # 1.6 GB of dicts): objects and arrays, and values of any kind.
+    "BULK_MAX_JSON_CONTAINERS": env_int("GRADING_BULK_MAX_JSON_CONTAINERS", 100_000),
+    "BULK_MAX_JSON_VALUES": env_int("GRADING_BULK_MAX_JSON_VALUES", 1_500_000),
+    # A single submission from a student (instructors may send up to MAX_REQUEST_BYTES).
+    "SUBMISSION_MAX_BYTES": env_int("GRADING_SUBMISSION_MAX_BYTES", 2 * 1024 * 1024),
     "MAX_ANSWER_CHARS": env_int("GRADING_MAX_ANSWER_CHARS", 20_000),
     "ZIP_MAX_ENTRIES": env_int("GRADING_ZIP_MAX_ENTRIES", 20_000),
     "ZIP_MAX_ENTRY_BYTES": env_int("GRADING_ZIP_MAX_ENTRY_BYTES", 1024 * 1024),

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from server.grading import services
+from server.grading import permissions, services
 from server.grading.models import Assignment, PartResult, ScoreOverride
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -20,7 +20,7 @@ def flagged(accounts):
     kim = get_user_model().objects.get(username="kim")
     quiz = Assignment.objects.get(slug="quiz")
     submission, _ = services.submission_create(
-        user=kim, assignment=quiz, role="student", student="", answers={"1": "참", "4": HOSTILE}
+        access=permissions.access_for(kim, quiz), student="", answers={"1": "참", "4": HOSTILE}
     )
     assert PartResult.objects.get(submission=submission, part_id="4").status == "needs_review"
     return submission

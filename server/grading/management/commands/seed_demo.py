@@ -50,8 +50,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"unchanged {slug}")
                 return
             services.membership_set(assignment=assignment, user=user, role=Role.INSTRUCTOR)
-            role = permissions.assignment_role(user, assignment)
-            version = services.rubric_version_create(assignment=assignment, role=role, user=user, text=text)
+            access = permissions.access_for(user, assignment)
+            version = services.rubric_version_create(access=access, text=text)
             self.stdout.write(f"updated {slug} to rubric version {version.number}")
         except DomainError as exc:
             reasons = "; ".join(f"line {e.get('line')}: {e.get('path')}: {e.get('reason')}" for e in exc.errors[:5])
