@@ -114,10 +114,11 @@ class Batch(models.Model):
 
     class Meta:
         constraints = (
+            # A key is scoped to (user, route, assignment): batches are the bulk route.
             models.UniqueConstraint(
-                fields=["created_by", "idempotency_key"],
+                fields=["created_by", "assignment", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
-                name="batch_idempotency_key",
+                name="batch_idempotency_key_per_assignment",
             ),
         )
 
@@ -169,10 +170,11 @@ class Submission(models.Model):
             models.Index(fields=["regrade_batch", "status"], name="submission_regrade_next"),
         )
         constraints = (
+            # A key is scoped to (user, route, assignment): only single submissions carry one.
             models.UniqueConstraint(
-                fields=["submitted_by", "idempotency_key"],
+                fields=["submitted_by", "assignment", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
-                name="submission_idempotency_key",
+                name="submission_idempotency_key_per_assignment",
             ),
         )
 

@@ -175,11 +175,18 @@ def _submitting_student(*, access: Access, student: Any) -> str:
 
 
 def _replay(model, *, access: Access, key: str | None, fingerprint: str):
-    """The earlier object stored under this Idempotency-Key, if any."""
+    """The earlier object stored under this Idempotency-Key, if any.
+
+    A key is scoped to (user, route, assignment): single submissions and
+    batches are separate tables, and the same key on another assignment is
+    another request.
+    """
     if not key:
         return None
     owner = "submitted_by" if model is Submission else "created_by"
-    earlier = model.objects.filter(**{owner: access.user, "idempotency_key": key}).first()
+    earlier = model.objects.filter(
+        **{owner: access.user, "assignment": access.assignment, "idempotency_key": key}
+    ).first()
     if earlier is not None and earlier.request_hash != fingerprint:
         raise IdempotencyMismatch("this Idempotency-Key was used for a different request")
     return earlier
