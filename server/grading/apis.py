@@ -41,6 +41,7 @@ from server.grading.parsers import (
     bulk_limits,
     content_length,
     parse_json_bytes,
+    rubric_text,
 )
 from server.grading.permissions import Access
 
@@ -204,12 +205,7 @@ class RubricApi(InstructorRoute):
     @staticmethod
     def _text(request: Request) -> str:
         if isinstance(request.data, RawUpload):
-            try:
-                return request.data.data.decode(request.data.charset or "utf-8")
-            except (UnicodeDecodeError, LookupError):
-                raise InvalidInput(
-                    "the rubric is not UTF-8 text", [{"field": "rubric", "reason": "not UTF-8"}]
-                ) from None
+            return rubric_text(request.data.data, request.data.charset)
         return _valid(s.RubricIn, request.data)["rubric"]
 
 

@@ -8,6 +8,7 @@ or ``row`` when there is one) and why (``reason``).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -15,6 +16,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 log = logging.getLogger(__name__)
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class DomainError(Exception):
@@ -70,7 +72,19 @@ class TooManySubmissions(DomainError):
 
 
 def error_body(detail: str, code: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"detail": detail, "code": code, "errors": errors or []}
+    return renderable({"detail": detail, "code": code, "errors": errors or []})
+
+
+def renderable(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD: an error may echo what it refuses,
+    and a lone surrogate cannot be encoded as UTF-8, so rendering it would turn a 400 into a 500."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {renderable(k): renderable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [renderable(v) for v in value]
+    return value
 
 
 def flatten_validation(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
@@ -108,4 +122,6 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, drf.APIException):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         response.data = error_body(str(detail), exc.get_codes() if isinstance(exc.get_codes(), str) else "error")
+    else:
+        response.data = renderable(response.data)
     return response

@@ -14,6 +14,7 @@ bytes for the upload code to read.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
-from server.grading.errors import DomainError, PayloadTooLarge
+from server.grading.errors import DomainError, InvalidInput, PayloadTooLarge
 
 MAX_JSON_DEPTH = 32
 BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -84,8 +85,46 @@ def media_charset(media_type: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
+# Charsets a client may declare: real text encodings only. Python's codec
+# registry also holds unicode_escape (bytes in, lone surrogates out), utf-7,
+# rot13, base64 and zlib, which no CSV, JSON or rubric file is written in.
+TEXT_ENCODINGS = frozenset(
+    {
+        *("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "ascii"),
+        *(f"iso8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)),
+        *(f"cp{n}" for n in range(1250, 1259)),
+        *("cp949", "euc_kr", "johab", "shift_jis", "cp932", "euc_jp", "gb2312", "gbk", "gb18030"),
+        *("big5", "big5hkscs", "cp950", "koi8-r", "koi8-u", "mac-roman"),
+    }
+)
+
+
+def text_encoding(name: str) -> str:
+    """The codec of a declared charset when it is a text encoding we read; LookupError otherwise."""
+    try:
+        codec = codecs.lookup(name).name
+    except (LookupError, TypeError, ValueError):
+        raise LookupError(f"unknown charset {name[:40]!r}") from None
+    if codec not in TEXT_ENCODINGS:
+        raise LookupError(f"{name[:40]!r} is not a text encoding (try utf-8)")
+    return codec
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def rubric_text(raw: bytes, charset: str | None) -> str:
+    """A rubric sent as the body (``application/yaml``): text in a real text encoding, UTF-8 unless declared."""
+    try:
+        codec = text_encoding(charset or "utf-8")
+    except LookupError as exc:
+        raise InvalidInput(f"charset not accepted: {exc}", [{"field": "rubric", "reason": str(exc)}]) from None
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        reason = f"not {codec} text (byte {exc.start})"
+        raise InvalidInput(f"the rubric is {reason}", [{"field": "rubric", "reason": reason}]) from None
 
 
 def check_text(value: str, where: str) -> None:
@@ -134,9 +173,13 @@ def check_expansion(text: str, limits: BodyLimits) -> None:
 
 def parse_json_bytes(raw: bytes, encoding: str = "utf-8", limits: BodyLimits | None = None) -> Any:
     try:
-        text = raw.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise ParseError(f"JSON body is not valid {encoding}: {exc}") from None
+        codec = text_encoding(encoding)
+    except LookupError as exc:
+        raise ParseError(f"charset not accepted: {exc}") from None
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"JSON body is not valid {codec} (byte {exc.start})") from None
     check_expansion(text, limits or body_limits())
     try:
         data = json.loads(text, parse_constant=_reject_constant)

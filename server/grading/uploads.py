@@ -29,7 +29,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 
 from server.grading.errors import BatchRejected
-from server.grading.parsers import BAD_TEXT, parse_json_bytes
+from server.grading.parsers import BAD_TEXT, parse_json_bytes, text_encoding
 
 STUDENT_MAX_CHARS = 200
 EXTERNAL_ID_MAX_CHARS = 200
@@ -210,9 +210,13 @@ def rows_from_json(items: list[Any]) -> list[Row]:
 def decode_text(data: bytes, charset: str | None) -> str:
     if charset:
         try:
-            return data.decode(charset)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise _reject(f"the file is not valid {charset}: {exc}") from None
+            codec = text_encoding(charset)
+        except LookupError as exc:
+            raise _reject(f"charset not accepted: {exc}", None, "encoding") from None
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise _reject(f"the file is not valid {codec} (byte {exc.start})") from None
     for encoding in ("utf-8-sig", *CSV_FALLBACK_ENCODINGS):
         try:
             return data.decode(encoding)
