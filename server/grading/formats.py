@@ -18,20 +18,22 @@ def points_json(value: Decimal | None) -> int | float | None:
 
 
 def part_json(part: PartResult, *, detail: bool) -> dict[str, Any]:
+    """A part's result. Everyone who may read it sees points, max, status (``needs_review``: a person will
+    check it), the feedback lines and whether a person set the score; instructors (``detail``) also see the
+    grader's workings: matched items with their evidence, confidence, review reasons, the machine's points.
+    """
     out: dict[str, Any] = {
         "points": points_json(part.points),
         "max": points_json(part.max_points),
         "status": part.status,
         "feedback": list(part.feedback),
-        # Itemized feedback is the product: everyone who may read the result
-        # sees which rubric items matched, on what evidence, and why a human looks.
-        "matched": part.matched,
-        "review_reasons": part.review_reasons,
     }
     if part.overridden:
         out["overridden"] = True
     if detail:
         out.update(
+            matched=part.matched,
+            review_reasons=part.review_reasons,
             machine_points=points_json(part.machine_points),
             confidence=part.confidence,
             overridden=part.overridden,

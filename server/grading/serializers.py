@@ -115,16 +115,26 @@ class LatestQuery(serializers.Serializer):
 
 
 class PartOut(serializers.Serializer):
+    """Students see points, max, status, feedback and ``overridden``; the rest is for instructors."""
+
     points = serializers.FloatField()
     max = serializers.FloatField()
-    status = serializers.ChoiceField(choices=PartStatus.choices)
+    status = serializers.ChoiceField(
+        choices=PartStatus.choices, help_text="needs_review: a person will check this part; its points may change"
+    )
     feedback = serializers.ListField(child=serializers.CharField())
-    overridden = serializers.BooleanField(required=False)
+    overridden = serializers.BooleanField(required=False, help_text="a person set this score")
+    matched = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="instructors only: rubric items matched, with evidence"
+    )
+    review_reasons = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="instructors only: why a person reviews this part"
+    )
     machine_points = serializers.FloatField(required=False, help_text="instructors only")
-    matched = serializers.ListField(child=serializers.DictField(), help_text="rubric items that matched, with evidence")
     confidence = serializers.FloatField(required=False, help_text="instructors only")
-    review_reasons = serializers.ListField(child=serializers.CharField(), help_text="why a human reviews this part")
-    override_stale = serializers.BooleanField(required=False, help_text="instructors only")
+    override_stale = serializers.BooleanField(
+        required=False, help_text="instructors only: the rubric or the machine's result changed under an override"
+    )
 
 
 class SubmissionResultOut(serializers.Serializer):

@@ -1,5 +1,6 @@
 // Itemized feedback of one graded submission, as GET /api/v1/submissions/{id}/ returns it:
-// {id, status, total, max, parts: {PART: {points, max, status, feedback, matched, confidence, review_reasons}}}.
+// {id, status, total, max, parts: {PART: {points, max, status, feedback, overridden?}}}; an instructor also gets
+// matched, confidence and review_reasons per part (docs/api.md), shown when present.
 import { badge, h, pts, textEl } from "./dom.js";
 
 function signed(value) {
