@@ -20,7 +20,7 @@ import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -36,6 +36,7 @@ EXTERNAL_ID_MAX_CHARS = 200
 MAX_LIST_ANSWER_ITEMS = 50
 MAX_ANSWER_INT_DIGITS = 15
 MAX_ERRORS = 500
+MAX_CSV_LINE_CELLS = 100_000
 CSV_FALLBACK_ENCODINGS = ("cp949",)  # Korean Excel saves CSV in cp949 unless told otherwise
 STUDENT_COLUMNS = ("student", "student_id", "학번")
 ID_COLUMNS = ("id", "submission_id")
@@ -227,7 +228,8 @@ def decode_text(data: bytes, charset: str | None) -> str:
 
 def _sniff_delimiter(text: str) -> str:
     """The header decides: the most frequent of , ; and tab outside quotes."""
-    header = text.split("\n", 1)[0]
+    end = text.find("\n")
+    header = text if end < 0 else text[:end]
     unquoted = re.sub(r'"[^"]*"', "", header)
     counts = {d: unquoted.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
@@ -256,7 +258,7 @@ def _csv_columns(header: list[str], part_ids: Sequence[str]) -> tuple[int, int |
         else:
             parts.append((i, name))
     if errors:
-        raise BatchRejected("the CSV header names unknown parts", errors)
+        raise BatchRejected("the CSV header names unknown parts", errors[:MAX_ERRORS])
     return student_col, id_col, parts
 
 
@@ -264,17 +266,31 @@ def rows_from_csv(data: bytes, charset: str | None, part_ids: Sequence[str]) -> 
     text = decode_text(data, charset)
     if "\x00" in text:
         raise _reject("the file contains NUL characters (is it really CSV?)")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True)
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(_bounded_lines(text, delimiter), delimiter=delimiter, strict=True)
+    limit = settings.GRADING["BULK_MAX_ROWS"]
     try:
         header = next(reader, None)
         if not header:
             raise _reject("the file is empty", 1)
         student_col, id_col, parts = _csv_columns(header, part_ids)
-        return [
-            _csv_row(reader.line_num, cells, len(header), student_col, id_col, parts) for cells in _nonblank(reader)
-        ]
+        rows = []
+        for cells in _nonblank(reader):
+            if len(rows) == limit:  # stop reading: the rest is never built
+                raise BatchRejected(f"at most {limit} submissions per upload", [])
+            rows.append(_csv_row(reader.line_num, cells, len(header), student_col, id_col, parts))
+        return rows
     except csv.Error as exc:
         raise _reject(f"unreadable CSV: {exc}", reader.line_num) from None
+
+
+def _bounded_lines(text: str, delimiter: str) -> Iterator[str]:
+    """The text's lines for the csv reader, refusing one with more than MAX_CSV_LINE_CELLS delimiters:
+    the reader builds a whole row in memory, and 31 MB of ``ab,`` is ten million cells (600 MB)."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if line.count(delimiter) >= MAX_CSV_LINE_CELLS:
+            raise _reject(f"line {number} holds more than {MAX_CSV_LINE_CELLS} cells", number)
+        yield line
 
 
 def _nonblank(reader: Iterable[list[str]]) -> Iterable[list[str]]:
