@@ -44,6 +44,7 @@ from server.grading.parsers import (
     rubric_text,
 )
 from server.grading.permissions import Access
+from server.grading.throttling import AddressRateThrottle, SubmissionRateThrottle, TokenRateThrottle
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 ERRORS = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
@@ -81,6 +82,7 @@ def _page(view: APIView, request: Request, queryset, serializer_class, **context
 class HealthApi(APIView):
     permission_classes = (AllowAny,)
     authentication_classes = ()
+    throttle_classes = ()  # container health checks poll it
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Liveness and database check")
     def get(self, request: Request) -> Response:
@@ -279,6 +281,7 @@ class AssignmentSubmissionsApi(AssignmentRoute):
     """
 
     parser_classes = (SafeJSONParser, MultiPartParser, CSVParser, ZipParser, ZipAltParser)
+    throttle_classes = (TokenRateThrottle, AddressRateThrottle, SubmissionRateThrottle)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

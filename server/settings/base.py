@@ -55,6 +55,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def env_rate(name: str, default: str) -> str | None:
+    """A DRF rate such as ``120/min``; ``off`` switches the throttle off."""
+    value = os.environ.get(name) or default
+    if value.lower() == "off":
+        return None
+    number, _, period = value.partition("/")
+    if not number.isdigit() or period not in ("s", "sec", "m", "min", "h", "hour", "d", "day"):
+        raise ImproperlyConfigured(f"{name} must look like 120/min (or off), got {value!r}")
+    return value
+
+
 def _embedded_secret_key() -> str:
     """A random key kept in var/ so sessions survive restarts of the embedded server."""
     path = VAR_DIR / "secret_key"
@@ -160,6 +171,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # Swagger UI works before collectstatic has run
 
+# Throttle counts: in each process's memory, or in Redis (shared by every web worker) in scale-out.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "handgrade"}}
+
 # --- request limits (RELIABILITY.md: explicit caps, 413 past them) -------------
 
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 32 * 1024 * 1024)
@@ -172,9 +186,16 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "server.grading.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "server.grading.throttling.TokenRateThrottle",
+        "server.grading.throttling.AddressRateThrottle",
+    ],
+    # The client's address is REMOTE_ADDR unless NUM_PROXIES trusted proxies add X-Forwarded-For
+    # (trusting the header by default would let a client name any address it likes).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["server.grading.parsers.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -183,6 +204,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "server.grading.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+# Requests per period (DRF throttles, server/grading/throttling.py): 429 with Retry-After past them.
+THROTTLE_RATES = {
+    "token": env_rate("THROTTLE_TOKEN", "1200/min"),  # every request with a token, per token
+    "submissions": env_rate("THROTTLE_SUBMISSIONS", "120/min"),  # submission POSTs, per token
+    "address": env_rate("THROTTLE_ADDRESS", "300/min"),  # requests without a token, per IP address
+    "auth_failures": env_rate("THROTTLE_AUTH_FAILURES", "20/min"),  # failed tokens, per IP address
 }
 
 SPECTACULAR_SETTINGS = {
@@ -257,6 +286,9 @@ for _network in WEBHOOKS["ALLOWED_NETWORKS"]:
 # --- Celery (RELIABILITY.md "Settings to require") -----------------------------
 
 REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES["default"]["KEY_PREFIX"] = "handgrade"
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # No broker configured: grade in process, right after the submission's transaction commits.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -37,6 +37,14 @@ def tasks_in_process(monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Request rates are counted in the cache; each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tokens(db) -> dict[str, str]:
     return {
