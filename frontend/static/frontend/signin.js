@@ -2,16 +2,11 @@
 import { api, clearToken, setToken } from "./api.js";
 import { endpoints } from "./endpoints.js";
 import { h, say, showError } from "./dom.js";
+import { safeNext } from "./next.js";
 
 const form = document.getElementById("signin-form");
 const input = document.getElementById("token");
 const message = document.getElementById("signin-message");
-
-/** Only same-site paths: "/student/" yes, "//evil.example" or "https://..." no. */
-function safeNext() {
-  const next = new URLSearchParams(location.search).get("next") || "";
-  return /^\/(?![/\\])/.test(next) ? next : "/";
-}
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -34,7 +29,7 @@ form.addEventListener("submit", async (event) => {
   input.value = "";
   sessionStorage.setItem("handgrade.who", `${me.username}${me.role ? ` (${me.role})` : ""}`);
   document.dispatchEvent(new Event("handgrade:signin"));
-  const next = safeNext();
+  const next = safeNext(new URLSearchParams(location.search).get("next") || "/");
   say(message, h("span", {}, "Signed in. ", h("a", { href: next, text: "Continue" })), "ok");
   location.assign(next);
 });
