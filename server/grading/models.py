@@ -200,7 +200,8 @@ class PartResult(models.Model):
     confidence = models.FloatField(default=1.0)
     review_reasons = models.JSONField(default=list)
     overridden = models.BooleanField(default=False)
-    # A regrade changed the machine's result under a human override: the override stands, flagged.
+    # Flagged for the instructor: a regrade changed the machine's result under a human override (the
+    # override stands), or set aside an override the new rubric version no longer fits (not overridden).
     override_stale = models.BooleanField(default=False)
     rubric_version = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -222,6 +223,11 @@ class ScoreOverride(models.Model):
     checkers (``cleared``: the part went back to the machine's score, so the
     human's label is withdrawn). ``rubric_version`` is the version the
     submission was graded with when the human decided.
+
+    ``set_aside`` rows are the service's own (``created_by`` is null): a new
+    rubric version no longer fit the override (the part's max fell below it,
+    or the part was removed), so the machine's points stand again. They name
+    no rubric version, so they teach no learned checker.
     """
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="overrides")
@@ -231,7 +237,8 @@ class ScoreOverride(models.Model):
     reason = models.TextField()
     rubric_version = models.ForeignKey(RubricVersion, null=True, on_delete=models.PROTECT, related_name="+")
     cleared = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_aside = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

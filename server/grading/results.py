@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from grader import PartResult as EnginePart
 from grader import SubmissionResult
-from server.grading.models import PartResult, PartStatus, Status, Submission
+from server.grading import overrides
+from server.grading.models import PartResult, PartStatus, ScoreOverride, Status, Submission
 from server.grading.points import to_decimal
 from server.grading.webhooks import webhook_events_create
 
@@ -104,7 +105,7 @@ def apply_plans(plans: Sequence[PartsPlan]) -> None:
     upsert(
         PartResult,
         [p for plan in plans for p in plan.updated],
-        [*PART_FIELDS, "points", "override_stale", "rubric_version", "updated_at"],
+        [*PART_FIELDS, "points", "overridden", "override_stale", "rubric_version", "updated_at"],
     )
     removed = [pk for plan in plans for pk in plan.removed]
     if removed:
@@ -124,7 +125,9 @@ def upsert(model, rows: Sequence[Any], fields: Sequence[str]) -> None:
 def set_totals(submission: Submission, parts: Sequence[PartResult]) -> None:
     submission.total = sum((p.points for p in parts), Decimal(0))
     submission.max_points = sum((p.max_points for p in parts), Decimal(0))
-    submission.needs_review = any(p.status == PartStatus.NEEDS_REVIEW and not p.overridden for p in parts)
+    submission.needs_review = any(
+        (p.status == PartStatus.NEEDS_REVIEW or p.override_stale) and not p.overridden for p in parts
+    )  # an override set aside by a new rubric version waits for the instructor
 
 
 def _mark_graded(submission: Submission, plan: PartsPlan, version_id: int, result: SubmissionResult, now) -> None:
@@ -152,7 +155,9 @@ def store_graded(graded: Sequence[Graded], token: str) -> tuple[int, list[str]]:
         for part in PartResult.objects.filter(submission_id__in=[s.pk for s, _, _ in todo]):
             existing[part.submission_id][part.part_id] = part
         plans = [plan_parts(s, existing[s.pk], vid, r) for s, vid, r in todo]
+        set_aside = overrides.refit([(*row, plan) for row, plan in zip(todo, plans, strict=True)], existing)
         apply_plans(plans)
+        ScoreOverride.objects.bulk_create(set_aside)
         now = timezone.now()
         events = []
         for (submission, vid, result), plan in zip(todo, plans, strict=True):

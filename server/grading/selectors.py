@@ -136,9 +136,11 @@ def results_table(*, assignment: Assignment, filters: ResultFilters) -> QuerySet
 
 
 def review_queue(*, assignment: Assignment, part_id: str | None = None) -> QuerySet[PartResult]:
-    parts = PartResult.objects.filter(
-        submission__assignment=assignment, status=PartStatus.NEEDS_REVIEW, overridden=False
-    ).select_related("submission")
+    """Parts a person should look at: flagged by the grader, or whose override a new rubric version set aside."""
+    waiting = Q(status=PartStatus.NEEDS_REVIEW) | Q(override_stale=True)
+    parts = PartResult.objects.filter(waiting, submission__assignment=assignment, overridden=False).select_related(
+        "submission"
+    )
     if part_id:
         parts = parts.filter(part_id=part_id)
     return parts.order_by("submission__created_at", "position")

@@ -291,8 +291,13 @@ class OverrideOut(serializers.Serializer):
     old_points = PointsField()
     new_points = PointsField()
     reason = serializers.CharField()
-    by = serializers.CharField(source="created_by.username")
+    by = serializers.SerializerMethodField(help_text="null: the service set the override aside (set_aside)")
     at = serializers.DateTimeField(source="created_at")
+    set_aside = serializers.BooleanField(help_text="a new rubric version no longer fit the override")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_by(self, row) -> str | None:
+        return row.created_by.username if row.created_by_id else None
 
 
 class PartOverriddenOut(serializers.Serializer):
