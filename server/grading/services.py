@@ -131,8 +131,9 @@ def assignment_create(
             Membership.objects.create(assignment=assignment, user=user, role=Role.INSTRUCTOR)
             _rubric_version_add(assignment=assignment, text=rubric_text, user=user, rubric=rubric)
     except IntegrityError:
+        # Slugs are one namespace: say only that this one is taken, the same to its owner and to anyone else.
         raise Conflict(
-            f"an assignment with slug {slug!r} exists", [{"field": "slug", "reason": "already taken"}]
+            "this slug is not available; choose another", [{"field": "slug", "reason": "not available"}]
         ) from None
     return assignment
 
