@@ -258,11 +258,21 @@ def _upload_from_file(request: Request) -> tuple[str, Any, str | None]:
     return BatchKind.CSV, data, charset
 
 
+RAW_KINDS = {parser.media_type: parser.kind for parser in (CSVParser, ZipParser, ZipAltParser)}
+
+
+def _media(request: Request) -> str:
+    return request.content_type.split(";")[0].strip().lower()
+
+
 def _bulk_payload(request: Request) -> tuple[str, Any, str | None]:
     """(kind, payload, charset) of a bulk upload: raw CSV/ZIP body, multipart file, or JSON list."""
     data = request.data
     if isinstance(data, RawUpload):
         return data.kind, data.data, request.query_params.get("encoding") or data.charset
+    raw_kind = RAW_KINDS.get(_media(request))
+    if raw_kind:  # an empty body never reaches the parser
+        return raw_kind, b"", request.query_params.get("encoding")
     if request.content_type.startswith("multipart/"):
         return _upload_from_file(request)
     if isinstance(data, list):
@@ -286,7 +296,7 @@ class AssignmentSubmissionsApi(AssignmentRoute):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if request.method == "POST" and not self.access.instructor:
-            if request.content_type.split(";")[0].strip() != "application/json":
+            if _media(request) != "application/json":
                 raise Forbidden(BULK_IS_FOR_INSTRUCTORS)
             limit = settings.GRADING["SUBMISSION_MAX_BYTES"]
             if content_length(request) > limit:
@@ -324,7 +334,7 @@ class AssignmentSubmissionsApi(AssignmentRoute):
     )
     def post(self, request: Request, slug: str) -> Response:
         key = _idempotency_key(request)
-        if isinstance(request.data, dict) and not request.content_type.startswith("multipart/"):
+        if _media(request) == "application/json" and isinstance(request.data, dict):
             return self._single(request.data, key)
         kind, payload, charset = _bulk_payload(request)
         batch, replayed = services.batch_create(

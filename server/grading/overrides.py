@@ -81,9 +81,7 @@ def refit(stored: Sequence[tuple[Any, int, Any, Any]], existing: dict[Any, dict[
     regraded = [(s, vid, r, plan) for s, vid, r, plan in stored if existing.get(s.pk)]
     if not regraded:
         return []  # first gradings: nothing was overridden
-    numbers = dict(
-        RubricVersion.objects.filter(pk__in={vid for _, vid, _, _ in regraded}).values_list("pk", "number")
-    )
+    numbers = dict(RubricVersion.objects.filter(pk__in={vid for _, vid, _, _ in regraded}).values_list("pk", "number"))
     entries: list[ScoreOverride] = []
     for submission, vid, result, plan in regraded:
         entries += [e for p in plan.updated if (e := set_aside_unfit(p, numbers[vid])) is not None]

@@ -7,8 +7,10 @@ object) or ``STUDENT.txt`` (``## PART_ID`` lines start each answer). Every
 row is checked before anything is stored, and the errors name the row.
 
 ZIP entries are read in memory only, never extracted: names are still
-checked (no absolute paths, ``..``, backslashes or symlinks), and sizes are
-capped by streamed reads, not by the sizes the archive claims.
+checked (no absolute paths, ``..``, backslashes or symlinks). Sizes are capped
+from what the archive declares before any entry is opened, and reading cannot
+go past a declared size: ``zipfile`` stops there and checks the CRC, so an
+archive that understates its sizes fails its checksum instead of expanding.
 """
 
 from __future__ import annotations

@@ -14,6 +14,15 @@ QUIZ_YAML = QUIZ_PATH.read_text(encoding="utf-8")
 FULL_ANSWERS = {"q1": "b", "q2": "True", "q3": "1.5", "q4": "a", "q5": "a sketch"}
 
 
+def stored() -> dict[str, int]:
+    """Counts of what a request may store: a refused one must leave them as they were."""
+    from server.grading.models import Assignment, Batch, Membership, RubricVersion, Submission
+
+    models = {"assignments": Assignment, "rubric versions": RubricVersion, "batches": Batch}
+    models |= {"submissions": Submission, "memberships": Membership}
+    return {name: model.objects.count() for name, model in models.items()}
+
+
 def client_with_token(key: str | None):
     """An API client whose requests run their on-commit callbacks, as a real commit would (grading, webhooks)."""
     from django.test import TestCase

@@ -1,7 +1,7 @@
 """Creating, listing, reading and changing assignments; rubric errors name their line and field."""
 
 import pytest
-from svc_support import QUIZ_YAML
+from svc_support import QUIZ_YAML, stored
 
 from server.grading.models import Assignment, RubricVersion
 
@@ -28,9 +28,11 @@ def test_a_blank_title_takes_the_exam_title(instructor):
 
 
 def test_a_taken_slug_is_a_conflict(instructor, quiz):
+    before = stored()
     response = create(instructor, slug=quiz)
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "slug"
+    assert stored() == before
 
 
 @pytest.mark.parametrize("slug", ["has space", "", "x" * 65, "ünï"])
@@ -38,14 +40,17 @@ def test_a_bad_slug_is_refused(instructor, slug):
     response = create(instructor, slug=slug)
     assert response.status_code == 400
     assert any(e["field"] == "slug" for e in response.json()["errors"])
+    assert stored()["assignments"] == 0
 
 
 def test_students_cannot_create_assignments(student):
     assert create(student).status_code == 403
+    assert stored()["assignments"] == 0
 
 
 def test_anonymous_requests_are_refused(anon):
     assert create(anon).status_code == 401
+    assert stored()["assignments"] == 0
     assert anon.get("/api/v1/assignments/").status_code == 401
 
 
@@ -63,7 +68,7 @@ def test_rubric_errors_name_the_line_and_the_field(instructor):
 
 def test_an_unknown_check_type_is_reported_at_its_path(instructor):
     response = create(instructor, rubric=QUIZ_YAML.replace("type: truefalse", "type: telepathy"))
-    assert response.status_code == 400
+    assert response.status_code == 400 and stored()["rubric versions"] == 0
     error = response.json()["errors"][0]
     assert error["path"].startswith("parts[1].items[0].check") and "telepathy" in error["reason"]
 
@@ -82,6 +87,7 @@ def test_an_unknown_check_type_is_reported_at_its_path(instructor):
 def test_hostile_or_broken_yaml_is_a_400_with_a_reason(instructor, rubric, why):
     response = create(instructor, rubric=rubric) if rubric else create(instructor, rubric="   ")
     assert response.status_code == 400
+    assert stored()["assignments"] == stored()["rubric versions"] == 0
     reasons = " ".join(e["reason"] for e in response.json()["errors"])
     assert why.lower() in reasons.lower() or rubric == ""
 
@@ -95,12 +101,14 @@ def test_a_yaml_alias_bomb_is_refused_before_it_expands(instructor):
     response = create(instructor, rubric="\n".join(lines))
     assert response.status_code == 400
     assert "anchors and aliases are not allowed" in response.json()["errors"][0]["reason"]
+    assert stored()["assignments"] == 0
 
 
 def test_ten_thousand_deep_yaml_is_refused(instructor):
     response = create(instructor, rubric="[" * 10_000 + "]" * 10_000)
     assert response.status_code == 400
     assert "nested deeper" in response.json()["errors"][0]["reason"]
+    assert stored()["assignments"] == 0
 
 
 def test_the_list_shows_what_each_persona_may_see(quiz, instructor, student, stranger):
@@ -142,10 +150,12 @@ def test_wrong_types_in_the_create_body_are_400(instructor):
     assert response.status_code == 400
     fields = {e["field"] for e in response.json()["errors"]}
     assert {"slug", "rubric"} <= fields
+    assert stored()["assignments"] == 0
 
 
 def test_numbers_past_the_database_range_are_400_not_500(quiz, instructor):
     big = {"max_submissions_per_student": 2**40}
     assert instructor.patch(f"/api/v1/assignments/{quiz}/", big, format="json").status_code == 400
     assert create(instructor, slug="hw9", max_submissions_per_student=2**40).status_code == 400
+    assert Assignment.objects.get().max_submissions_per_student is None and stored()["assignments"] == 1
     assert instructor.get("/api/v1/webhooks/99999999999999999999999/").status_code == 404

@@ -1,6 +1,8 @@
 """Bulk as CSV: one row per student, one column per part; Excel's habits (BOM, cp949, ';') handled."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from svc_support import stored
 
 from server.grading.models import Submission
 
@@ -59,15 +61,19 @@ def test_an_id_column_becomes_the_external_id(quiz, instructor):
 
 
 def test_unknown_columns_are_reported_on_row_one(quiz, instructor):
+    before = stored()
     response = post_csv(instructor, quiz, b"student,q1,q99\ns1,b,x\n")
-    assert response.status_code == 400
+    assert response.status_code == 400 and stored() == before
     assert response.json()["errors"] == [
         {"row": 1, "field": "q99", "reason": "unknown part id; the rubric's parts are ['q1', 'q2', 'q3', 'q4', 'q5']"}
     ]
 
 
 def test_a_missing_student_column_is_400(quiz, instructor):
-    assert post_csv(instructor, quiz, b"name,q1\ns1,b\n").json()["errors"][0]["field"] == "student"
+    before = stored()
+    response = post_csv(instructor, quiz, b"name,q1\ns1,b\n")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "student"
+    assert stored() == before
 
 
 def test_ragged_rows_and_blank_students_are_row_errors(quiz, instructor):
@@ -79,14 +85,20 @@ def test_ragged_rows_and_blank_students_are_row_errors(quiz, instructor):
 
 def test_a_huge_field_is_a_row_error(quiz, instructor):
     data = b"student,q1\ns1," + b"x" * 30_000 + b"\n"
+    before = stored()
     response = post_csv(instructor, quiz, data)
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "answers.q1"
+    assert stored() == before
 
 
-def test_nul_bytes_and_undecodable_files_are_400(quiz, instructor):
-    assert post_csv(instructor, quiz, b"student,q1\ns1,b\x00\n").status_code == 400
-    assert post_csv(instructor, quiz, b"\x81\xff\xfe\xfd").status_code == 400
-    assert post_csv(instructor, quiz, b"").status_code == 400
+@pytest.mark.parametrize(
+    "data, why", [(b"student,q1\ns1,b\x00\n", "NUL"), (b"\x81\xff\xfe\xfd", "neither UTF-8"), (b"", "empty")]
+)
+def test_nul_bytes_and_undecodable_files_are_400(quiz, instructor, data, why):
+    before = stored()
+    response = post_csv(instructor, quiz, data)
+    assert response.status_code == 400 and why in response.json()["detail"]
+    assert stored() == before
 
 
 def test_a_csv_file_upload_in_multipart(quiz, instructor):
@@ -98,5 +110,6 @@ def test_a_csv_file_upload_in_multipart(quiz, instructor):
 def test_two_files_in_one_multipart_body_are_refused(quiz, instructor):
     first = SimpleUploadedFile("a.csv", b"student,q1\ns1,b\n", content_type="text/csv")
     second = SimpleUploadedFile("b.csv", b"student,q1\ns2,b\n", content_type="text/csv")
+    before = stored()
     response = instructor.post(url(quiz), {"file": first, "other": second}, format="multipart")
-    assert response.status_code == 400
+    assert response.status_code == 400 and stored() == before

@@ -1,6 +1,6 @@
 """Bulk as a JSON list: accepted whole (202 and a batch id) or rejected whole with every row's errors."""
 
-from svc_support import FULL_ANSWERS
+from svc_support import FULL_ANSWERS, stored
 
 from server.grading.models import Batch, Submission
 
@@ -40,29 +40,40 @@ def test_row_errors_reject_the_whole_batch(quiz, instructor):
 
 def test_a_student_twice_in_one_batch_is_an_error(quiz, instructor):
     twice = [*rows(2), {"student": "s000", "answers": {}}]
+    before = stored()
     errors = instructor.post(url(quiz), twice, format="json").json()["errors"]
     assert errors == [{"row": 3, "field": "student", "reason": "student 's000' appears twice (row 1)"}]
+    assert stored() == before
 
 
 def test_an_empty_list_is_400(quiz, instructor):
-    assert instructor.post(url(quiz), [], format="json").status_code == 400
+    before = stored()
+    response = instructor.post(url(quiz), [], format="json")
+    assert response.status_code == 400 and "no submissions" in response.json()["detail"]
+    assert stored() == before
 
 
 def test_too_many_rows_is_400(quiz, instructor, settings):
     settings.GRADING = {**settings.GRADING, "BULK_MAX_ROWS": 3}
-    assert instructor.post(url(quiz), rows(4), format="json").status_code == 400
+    before = stored()
+    response = instructor.post(url(quiz), rows(4), format="json")
+    assert response.status_code == 400 and "at most 3 submissions" in response.json()["detail"]
+    assert stored() == before
 
 
 def test_students_cannot_upload_batches(quiz, student):
+    before = stored()
     assert student.post(url(quiz), rows(2), format="json").status_code == 403
+    assert stored() == before
 
 
 def test_a_repeated_batch_with_its_key_is_not_stored_twice(quiz, instructor):
     first = instructor.post(url(quiz), rows(3), format="json", HTTP_IDEMPOTENCY_KEY="b-1")
     again = instructor.post(url(quiz), rows(3), format="json", HTTP_IDEMPOTENCY_KEY="b-1")
     assert first.json()["batch"] == again.json()["batch"] and Submission.objects.count() == 3
+    before = stored()
     other = instructor.post(url(quiz), rows(2), format="json", HTTP_IDEMPOTENCY_KEY="b-1")
-    assert other.status_code == 422
+    assert other.status_code == 422 and stored() == before
 
 
 def test_a_json_file_upload_is_a_batch_too(quiz, instructor):

@@ -15,11 +15,15 @@ from svc_support import QUIZ_YAML
 
 from server.grading.models import PartResult, ScoreOverride
 
-Q1_MAX_ONE = QUIZ_YAML.replace("  total: 8\n", "").replace(
-    "    max: 2\n    items:\n      - id: key\n        points: 2\n",
-    "    max: 1\n    items:\n      - id: key\n        points: 1\n",
-    1,
-).replace('      - {answer: "b", points: 2}\n', '      - {answer: "b", points: 1}\n', 1)
+Q1_MAX_ONE = (
+    QUIZ_YAML.replace("  total: 8\n", "")
+    .replace(
+        "    max: 2\n    items:\n      - id: key\n        points: 2\n",
+        "    max: 1\n    items:\n      - id: key\n        points: 1\n",
+        1,
+    )
+    .replace('      - {answer: "b", points: 2}\n', '      - {answer: "b", points: 1}\n', 1)
+)
 WITHOUT_Q1 = QUIZ_YAML.replace("  total: 8\n", "")
 WITHOUT_Q1 = WITHOUT_Q1[: WITHOUT_Q1.index("  - id: q1")] + WITHOUT_Q1[WITHOUT_Q1.index("  - id: q2") :]
 

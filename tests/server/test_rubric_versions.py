@@ -1,7 +1,7 @@
 """Every rubric upload is a new immutable version; the same text twice changes nothing."""
 
 import pytest
-from svc_support import QUIZ_YAML
+from svc_support import QUIZ_YAML, stored
 
 from server.grading.models import ImmutableError, RubricVersion
 
@@ -30,19 +30,23 @@ def test_every_upload_is_a_new_version_even_with_the_same_text(quiz, instructor)
 
 
 def test_an_invalid_rubric_leaves_the_current_version(quiz, instructor):
+    before = stored()
     response = instructor.put(
         f"/api/v1/assignments/{quiz}/rubric", {"rubric": QUIZ_YAML.replace("max: 2\n", "max: two\n", 1)}, format="json"
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["line"] is not None
     assert instructor.get(f"/api/v1/assignments/{quiz}/").json()["rubric_version"] == 1
+    assert stored() == before
 
 
 def test_only_the_instructors_read_or_upload_rubrics(quiz, student, stranger):
+    before = stored()
     assert student.put(f"/api/v1/assignments/{quiz}/rubric", {"rubric": CHANGED}, format="json").status_code == 403
     assert stranger.put(f"/api/v1/assignments/{quiz}/rubric", {"rubric": CHANGED}, format="json").status_code == 404
     assert student.get(f"/api/v1/assignments/{quiz}/rubric").status_code == 403
     assert student.get(f"/api/v1/assignments/{quiz}/rubric/versions/").status_code == 403
+    assert stored() == before
 
 
 def test_instructors_read_the_current_source(quiz, instructor):
@@ -58,5 +62,7 @@ def test_a_stored_version_cannot_be_changed(quiz):
 
 
 def test_a_rubric_that_is_not_utf8_is_400(quiz, instructor):
+    before = stored()
     response = instructor.put(f"/api/v1/assignments/{quiz}/rubric", b"\xff\xfe\x00bad", content_type="application/yaml")
-    assert response.status_code == 400
+    assert response.status_code == 400 and "not utf-8 text" in response.json()["detail"]
+    assert stored() == before

@@ -29,17 +29,19 @@ def test_a_student_submits_as_themselves(quiz, student):
 
 def test_a_student_cannot_submit_for_someone_else(quiz, student):
     response = student.post(url(quiz), {"student": "other_student", "answers": {"q1": "b"}}, format="json")
-    assert response.status_code == 403
+    assert response.status_code == 403 and not Submission.objects.exists()
 
 
 def test_instructors_must_name_the_student(quiz, instructor):
     response = instructor.post(url(quiz), {"answers": {"q1": "b"}}, format="json")
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "student"
+    assert not Submission.objects.exists()
 
 
 def test_strangers_and_anonymous_cannot_submit(quiz, stranger, anon):
     assert stranger.post(url(quiz), {"student": "x", "answers": {}}, format="json").status_code == 404
     assert anon.post(url(quiz), {"student": "x", "answers": {}}, format="json").status_code == 401
+    assert not Submission.objects.exists()
 
 
 def test_unknown_part_ids_are_refused_with_the_known_ones(quiz, instructor):
@@ -67,11 +69,12 @@ def test_wrong_types_and_shapes_are_400(quiz, instructor, body, field):
     response = instructor.post(url(quiz), body, format="json")
     assert response.status_code == 400, response.json()
     assert field in {e["field"] for e in response.json()["errors"]}
+    assert not Submission.objects.exists()
 
 
 def test_a_json_scalar_body_is_400(quiz, instructor):
     response = instructor.post(url(quiz), b'"just text"', content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 400 and not Submission.objects.exists()
 
 
 def test_numbers_and_lists_are_answers_too(quiz, instructor):
@@ -97,27 +100,32 @@ def test_nul_surrogates_non_json_numbers_and_broken_json_are_400(quiz, instructo
     response = instructor.post(url(quiz), raw, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["detail"]
+    assert not Submission.objects.exists()
 
 
 def test_ten_thousand_deep_json_is_400_not_500(quiz, instructor):
     raw = b'{"student": "s1", "answers": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
     response = instructor.post(url(quiz), raw, content_type="application/json")
     assert response.status_code == 400 and "nested" in response.json()["detail"]
+    assert not Submission.objects.exists()
 
 
 def test_moderately_deep_json_is_400_too(quiz, instructor):
     raw = b'{"student": "s1", "answers": {"q1": ' + b"[" * 100 + b"]" * 100 + b"}}"
     assert instructor.post(url(quiz), raw, content_type="application/json").status_code == 400
+    assert not Submission.objects.exists()
 
 
 def test_an_oversize_body_is_413(quiz, instructor, settings):
     settings.MAX_REQUEST_BYTES = 1000
     response = instructor.post(url(quiz), {"student": "s1", "answers": {"q1": "b" * 2000}}, format="json")
     assert response.status_code == 413 and response.json()["code"] == "too_large"
+    assert not Submission.objects.exists()
 
 
 def test_an_unsupported_content_type_is_415(quiz, instructor):
     assert instructor.post(url(quiz), b"hello", content_type="text/plain").status_code == 415
+    assert not Submission.objects.exists()
 
 
 def test_empty_answers_grade_every_part_blank(quiz, instructor):
@@ -142,6 +150,7 @@ class TestIdempotencyKey:
             url(quiz), {"student": "s1", "answers": {"q1": "c"}}, format="json", HTTP_IDEMPOTENCY_KEY="k-2"
         )
         assert response.status_code == 422
+        assert [s.answers for s in Submission.objects.all()] == [{"q1": "b"}]
 
     def test_keys_belong_to_their_user(self, quiz, instructor, student):
         instructor.post(
@@ -154,13 +163,14 @@ class TestIdempotencyKey:
         response = instructor.post(
             url(quiz), {"student": "s1", "answers": {}}, format="json", HTTP_IDEMPOTENCY_KEY="x" * 300
         )
-        assert response.status_code == 400
+        assert response.status_code == 400 and not Submission.objects.exists()
 
 
 def test_the_submission_cap_answers_429(quiz, instructor, student):
     instructor.patch(f"/api/v1/assignments/{quiz}/", {"max_submissions_per_student": 2}, format="json")
     codes = [student.post(url(quiz), {"answers": {"q3": str(n)}}, format="json").status_code for n in range(3)]
     assert codes == [202, 202, 429]
+    assert Submission.objects.count() == 2
 
 
 def test_the_cap_does_not_bind_instructors(quiz, instructor):
