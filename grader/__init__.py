@@ -12,11 +12,13 @@ the service uses::
 ``grade_part`` grades one part's answer; ``learning_parts`` names the parts
 whose checks learn from graded examples, and ``compile_rubric(...,
 extra_examples=...)`` teaches them ``graded_example``s; ``points_json`` is
-the one way points become JSON numbers. ``grade(..., reraise=(E,))`` lets a
+the one way points become JSON numbers; ``load_checkers`` imports every
+checker kind now (a web worker's start) instead of when a rubric first names it. ``grade(..., reraise=(E,))`` lets a
 caller's own exceptions (a platform's time limit) through a checker instead
 of turning them into a ``needs_review`` part.
 """
 
+from grader.checkers import load_all as load_checkers
 from grader.checkers.base import Example
 from grader.engine import (
     CompiledRubric,
@@ -47,6 +49,7 @@ __all__ = [
     "grade_part",
     "graded_example",
     "learning_parts",
+    "load_checkers",
     "load_rubric",
     "load_rubric_text",
     "points_json",

@@ -18,11 +18,11 @@ import yaml
 from pydantic import ValidationError
 
 from grader.errors import Issue, RubricError
-from grader.rubric.model import Rubric
-from grader.rubric.numbers import read_number
+from grader.rubric.model import MAX_EXAMPLES_PER_PART, MAX_ITEMS_PER_PART, Rubric
+from grader.rubric.numbers import MAX_PARTS, read_number
 
 MAX_RUBRIC_BYTES = 2_000_000
-MAX_NODES = 200_000
+MAX_NODES = 50_000  # the largest seed rubric has 6,813
 MAX_DEPTH = 50
 Loc = tuple[str | int, ...]
 
@@ -142,6 +142,8 @@ class _Builder:
             if event is not None:
                 self.lines.setdefault((*loc, len(container)), line)
             container.append(value)
+            if loc == ("parts",) and len(container) > MAX_PARTS:  # stop reading: the rest is never built
+                raise _issue(self.filename, self.lines[loc], loc, f"a rubric has at most {MAX_PARTS} parts")
         elif pending:
             if event is not None:
                 self.lines.setdefault((*loc, pending[0]), line)
@@ -197,11 +199,31 @@ def issues_from_validation(exc: ValidationError, filename: str, lines: dict[Loc,
     return issues
 
 
+def shape_issues(data: dict[str, Any], filename: str, lines: dict[Loc, int]) -> list[Issue]:
+    """The shape caps, on the plain data before validation: validating 10,000 parts took seconds
+    before the model's own list limits were reached."""
+    parts = data.get("parts")
+    if not isinstance(parts, list):
+        return []
+    if len(parts) > MAX_PARTS:
+        return [Issue(filename, line_of(lines, ("parts",)), "parts", f"a rubric has at most {MAX_PARTS} parts")]
+    issues = []
+    for i, part in enumerate(p for p in parts if isinstance(p, dict)):
+        for key, cap in (("items", MAX_ITEMS_PER_PART), ("examples", MAX_EXAMPLES_PER_PART)):
+            if isinstance(part.get(key), list) and len(part[key]) > cap:
+                loc: Loc = ("parts", i, key)
+                issues.append(Issue(filename, line_of(lines, loc), dotted(loc), f"a part has at most {cap} {key}"))
+    return issues
+
+
 def load_rubric_text(text: str, filename: str = "<rubric>", *, compile: bool = True) -> Rubric:
     """Parse, validate and (by default) compile a rubric. Raises RubricError."""
     data, lines = parse_yaml(text, filename)
     if not isinstance(data, dict):
         raise RubricError([Issue(filename, 1, "", "a rubric is a mapping with 'exam' and 'parts'")])
+    too_large = shape_issues(data, filename, lines)
+    if too_large:
+        raise RubricError(too_large)
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:

@@ -21,7 +21,7 @@ from grader.rubric.numbers import MAX_PARTS, Factor, PartPoints, Points, TotalPo
 PART_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 MAX_ITEMS_PER_PART = 30
 MAX_EXAMPLES_PER_PART = 50
-MAX_ITEMS = 400
+MAX_ITEMS = 300
 MAX_EXAMPLES = 2000
 MAX_LEARNED_PARTS = 10  # parts with a check that learns (one model fit each when the rubric compiles)
 

@@ -14,7 +14,7 @@ from grader import RubricError, load_rubric_text
 # The caps as docs/rubric-format.md states them.
 MAX_PARTS = 200
 MAX_ITEMS_PER_PART = 30
-MAX_ITEMS = 400
+MAX_ITEMS = 300
 MAX_EXAMPLES_PER_PART = 50
 MAX_EXAMPLES = 2000
 MAX_LEARNED_PARTS = 10
