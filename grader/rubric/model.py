@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from grader.points import is_half_step
-from grader.rubric.numbers import MAX_PARTS, Factor, PartPoints, Points, TotalPoints
+from grader.rubric.numbers import MAX_PARTS, Factor, PartMax, PartPoints, Points, TotalPoints
 
 PART_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 MAX_ITEMS_PER_PART = 30
@@ -105,7 +105,7 @@ class Part(_Model):
     title: str = ""
     prompt: str = ""
     model_answer: str = ""
-    max: PartPoints
+    max: PartMax
     policy: Literal["sum", "all_or_nothing"] = "sum"
     items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS_PER_PART)
     examples: list[PartExample] = Field(default_factory=list, max_length=MAX_EXAMPLES_PER_PART)

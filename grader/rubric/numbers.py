@@ -93,6 +93,13 @@ def _between(low: Fraction | int, high: Fraction | int) -> Callable[[Any], Fract
     return lambda value: in_range(read_number(value), low, high)
 
 
+def _part_max(value: Any) -> Fraction:
+    number = read_number(value)
+    if number <= 0:
+        raise ValueError("max must be positive, in steps of 0.5")
+    return in_range(number, 0, MAX_PART_POINTS)
+
+
 def _finite(value: Any) -> float:
     return float(in_range(read_number(value), -MAX_MAGNITUDE, MAX_MAGNITUDE))
 
@@ -111,6 +118,7 @@ WHOLE = BeforeValidator(_whole)  # an int read with the bounded grammar
 # The field types the rubric model and the checkers' specs use.
 Points = Annotated[Fraction, BeforeValidator(_between(-MAX_PART_POINTS, MAX_PART_POINTS))]
 PartPoints = Annotated[Fraction, BeforeValidator(_between(0, MAX_PART_POINTS))]
+PartMax = Annotated[Fraction, BeforeValidator(_part_max)]
 TotalPoints = Annotated[Fraction, BeforeValidator(_between(0, MAX_RUBRIC_POINTS))]
 Factor = Annotated[Fraction, BeforeValidator(_between(0, 1))]
 Real = Annotated[float, FINITE]
@@ -128,6 +136,7 @@ __all__ = [
     "WHOLE",
     "Count",
     "Factor",
+    "PartMax",
     "PartPoints",
     "Points",
     "Real",
