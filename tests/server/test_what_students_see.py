@@ -66,7 +66,7 @@ def test_the_instructor_sees_the_graders_workings(graded, instructor):
         result = body if "parts" in body else next(r for r in body["results"] if r["id"] == graded["student"])
         q1 = part_of(result, "q1")
         assert set(q1) >= INTERNALS, url
-        assert q1["matched"][0]["evidence"] and q1["confidence"] == 1.0
+        assert q1["matched"][0]["evidence"] and 0 <= q1["confidence"] <= 1
         assert part_of(result, "q5")["review_reasons"]
         assert result["answers"]["q1"] == "b" and result["attempts"] == 1
 
