@@ -42,7 +42,6 @@ MAX_CSV_LINE_CELLS = 100_000
 CSV_FALLBACK_ENCODINGS = ("cp949",)  # Korean Excel saves CSV in cp949 unless told otherwise
 STUDENT_COLUMNS = ("student", "student_id", "학번")
 ID_COLUMNS = ("id", "submission_id")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # a line with its ending, as newline="" reads it
 TEXT_HEADER = re.compile(r"^\s*##\s*([A-Za-z0-9][A-Za-z0-9._-]{0,31})\s*$")
 # The C csv module refuses longer fields; the limit is process-wide, so it is set once here.
 csv.field_size_limit(max(csv.field_size_limit(), 1_000_000))
@@ -290,12 +289,24 @@ def rows_from_csv(data: bytes, charset: str | None, part_ids: Sequence[str]) -> 
 def _bounded_lines(text: str, delimiter: str) -> Iterator[str]:
     """The text's lines for the csv reader, one at a time, refusing one with more than MAX_CSV_LINE_CELLS
     delimiters: the reader builds a whole row in memory, and 31 MB of ``ab,`` is ten million cells (600 MB).
-    (io.StringIO would copy the text first, at up to four bytes a character.)"""
-    for number, match in enumerate(_LINE.finditer(text), start=1):
-        line = match.group()
-        if line.count(delimiter) >= MAX_CSV_LINE_CELLS:
+
+    Lines end at \\n, \\r\\n or \\r, as with ``newline=""``; they are cut with str.find and
+    counted before they are copied (io.StringIO would copy the text first, at up to four bytes a
+    character, and a regular expression walks it a character at a time).
+    """
+    start, size, number = 0, len(text), 0
+    while start < size:
+        number += 1
+        newline = text.find("\n", start)
+        newline = size if newline < 0 else newline
+        end = min(newline + 1, size)
+        ret = text.find("\r", start, newline)
+        if ret >= 0:  # an old Mac line end, or \r\n
+            end = ret + 2 if text.startswith("\n", ret + 1) else ret + 1
+        if text.count(delimiter, start, end) >= MAX_CSV_LINE_CELLS:
             raise _reject(f"line {number} holds more than {MAX_CSV_LINE_CELLS} cells", number)
-        yield line
+        yield text[start:end]
+        start = end
 
 
 def _nonblank(reader: Iterable[list[str]]) -> Iterable[list[str]]:
