@@ -113,3 +113,8 @@ def test_two_files_in_one_multipart_body_are_refused(quiz, instructor):
     before = stored()
     response = instructor.post(url(quiz), {"file": first, "other": second}, format="multipart")
     assert response.status_code == 400 and stored() == before
+
+
+def test_crlf_and_old_mac_line_ends_are_read(quiz, instructor):
+    assert post_csv(instructor, quiz, b'student,q1,q5\r\ns1,b,"two\r\nlines"\rs2,c,x\r').status_code == 202
+    assert answers_of("s1") == {"q1": "b", "q5": "two\r\nlines"} and answers_of("s2") == {"q1": "c", "q5": "x"}
