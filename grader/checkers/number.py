@@ -129,10 +129,21 @@ class NumberSpec(SpecBase):
         return self
 
 
+def _exponent(value: Fraction) -> int:
+    """floor(log10(|value|)) exactly, for any size (a float log overflows past 1e308)."""
+    v = abs(value)
+    exp = len(str(v.numerator)) - len(str(v.denominator))
+    while Fraction(10) ** exp > v:
+        exp -= 1
+    while Fraction(10) ** (exp + 1) <= v:
+        exp += 1
+    return exp
+
+
 def round_sig(value: Fraction, figs: int) -> Fraction:
     if value == 0:
         return value
-    exp = math.floor(math.log10(abs(value)))
+    exp = _exponent(value)
     scale = Fraction(10) ** (figs - 1 - exp)
     return Fraction(round(value * scale)) / scale
 
@@ -160,7 +171,7 @@ def close(got: Fraction, want: Fraction, spec: NumberSpec, text: str = "") -> bo
         # a key like 1/3 written as a decimal: rounded or cut after two or more significant digits
         places = _decimals(text)
         if _repeating(want) and places and round_sig(want, 2) != 0:
-            significant = places + math.floor(math.log10(abs(want))) + 1
+            significant = places + _exponent(want) + 1
             scaled, q = want * 10**places, Fraction(10**places)
             written = {Fraction(round(scaled)) / q, Fraction(math.trunc(scaled)) / q}  # rounded or cut
             return significant >= 2 and got in written

@@ -112,3 +112,9 @@ def test_a_number_given_for_another_subject_is_not_credited():
     right = "MLP R2 = 0.66, single layer R2 = 0.51"
     assert single(right).matched and mlp(right).matched
     assert single("R^2: 0.53 and 0.64").matched  # no subject named: any number
+
+
+@pytest.mark.parametrize("answer", ["1e999", "-1e999", "1e-999"])
+def test_numbers_past_float_range_are_compared_not_overflowed(answer):
+    m = checker({"type": "number", "value": 0.5, "sig_figs": 1})(answer)
+    assert not m.matched and m.review is None
