@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.mathexpr.evaluate import DOUBLE, N_POINTS, compile_node, environment, run
+from grader.mathexpr.evaluate import DOUBLE, INNER_LOSS, LARGEST, LOSS, N_POINTS, compile_node, environment, run
 from grader.mathexpr.names import FunctionDef
 from grader.mathexpr.precise import HIGH, LOW
 from grader.mathexpr.tree import MathError, Node, free_symbols
@@ -31,6 +31,7 @@ _H = HIGH.ctx
 FLOOR = _H.mpf(10) ** -40  # relative difference below which values are the same
 RESOLUTION = _H.mpf(10) ** -12  # a point confirms equality only if it resolves differences this small
 UNRELIABLE = _H.mpf(10) ** -20  # a 50/80-digit disagreement above this: the point says nothing
+CANCELLATION = _H.mpf(10) ** -75  # relative rounding error of an 80-digit sum, generously
 
 Approx = tuple[Any, Any]  # (80-digit value, error estimate)
 
@@ -94,13 +95,26 @@ class Values:
                 fns = self.ctx.functions
                 self._fm = (compile_node(self.node, LOW, fns), compile_node(self.node, HIGH, fns))
             lo = run(self._fm[0], environment(self.syms, k, self.ctx.domain, LOW), LOW)
-            hi = run(self._fm[1], environment(self.syms, k, self.ctx.domain, HIGH), HIGH) if lo is not None else None
+            env = environment(self.syms, k, self.ctx.domain, HIGH)
+            hi = run(self._fm[1], env, HIGH) if lo is not None else None
             approx = None
             if hi is not None:
-                err = abs(_H.convert(lo) - hi)
+                err = max(abs(_H.convert(lo) - hi), self._cancellation_error(env, hi))
                 approx = (hi, err) if err <= UNRELIABLE * max(abs(hi), 1) else None
             self._m[k] = approx
         return self._m[k]
+
+    def _cancellation_error(self, env: dict[str, Any], value: Any) -> Any:
+        """The error left by sums whose terms dwarf them (``x^99 - x^99`` at x = 9).
+
+        Such terms round away the same digits in 50 and 80 digits, which then agree on a wrong
+        value. An inner sum's loss is relative, carried through the products around it; the
+        outermost sum's error is its largest term times the precision (so a true 0 stays 0).
+        """
+        if self.node.op == "add":
+            inner = _H.convert(env.get(INNER_LOSS, 0)) * abs(value)
+            return max(inner, _H.convert(env.get(LARGEST, 0))) * CANCELLATION
+        return _H.convert(env.get(LOSS, 0)) * abs(value) * CANCELLATION
 
 
 def same(a: Approx, b: Approx) -> bool:

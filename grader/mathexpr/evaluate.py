@@ -24,6 +24,11 @@ from grader.mathexpr.tree import MAX_FACTORIAL, MAX_POWER, MathError, Node
 
 Value = Any
 Env = dict[str, Value]
+# What a tracking backend records in the environment (not symbol names): the largest ratio
+# |largest term| / |sum| of any sum, the same for the sums before the last, and the last sum's
+# largest term. A ratio of 10^k means k digits of that sum were lost to cancellation.
+LOSS, INNER_LOSS, LARGEST = "#loss", "#inner-loss", "#largest"
+ALL_LOST = 10**100  # a sum that cancelled to exactly zero
 Compiled = Callable[[Env], Value]
 N_POINTS = 12
 
@@ -154,6 +159,9 @@ class Backend:
         self.finite = finite
         self.point = point  # float sample -> value
         self.ctx: Any = None  # the mpmath context of a multi-precision backend
+        # Record the digits each sum cancels (LOSS below): a result's error is at least that loss
+        # times the precision, whatever two precisions agree on.
+        self.track = False
 
 
 DOUBLE = Backend(
@@ -201,6 +209,8 @@ def compile_node(node: Node, be: Backend, functions: Mapping[str, FunctionDef]) 
     subs = [compile_node(a, be, functions) for a in node.args]
     fix = be.fix
     if op == "add":
+        if be.track:
+            return _tracked_sum(subs)
         if len(subs) == 2:
             f0, f1 = subs
             return lambda env: fix(f0(env) + f1(env))
@@ -238,11 +248,43 @@ def compile_node(node: Node, be: Backend, functions: Mapping[str, FunctionDef]) 
     raise MathError(f"{what} cannot be evaluated here")
 
 
+def _tracked_sum(subs: list[Compiled]) -> Compiled:
+    """A sum that records how many digits it cancels (see Backend.track)."""
+
+    def total(env: Env) -> Value:
+        terms = [f(env) for f in subs]
+        value = sum(terms[1:], terms[0])
+        largest = max(abs(t) for t in terms)
+        before = env.get(LOSS, 0)
+        loss = largest / abs(value) if value != 0 else (ALL_LOST if largest != 0 else 0)
+        env[INNER_LOSS] = before  # the sums evaluated before this one (inside it, when it is the outermost)
+        env[LOSS] = max(before, loss)
+        env[LARGEST] = largest  # the last sum evaluated: the outermost one
+        return value
+
+    return total
+
+
+def _tracked_body(body: Compiled, names: tuple[str, ...], subs: list[Compiled]) -> Compiled:
+    """A rubric function's body has its own environment; its sums count towards the caller's."""
+
+    def call(env: Env) -> Value:
+        inner = {n: f(env) for n, f in zip(names, subs, strict=True)}
+        inner[LOSS] = env.get(LOSS, 0)
+        v = body(inner)
+        env[LOSS] = inner[LOSS]
+        return v
+
+    return call
+
+
 def _compile_call(name: str, subs: list[Compiled], be: Backend, functions: Mapping[str, FunctionDef]) -> Compiled:
     fdef = functions.get(name)
     if fdef is not None and fdef.body is not None:
         body = compile_node(fdef.body, be, functions)
         names = fdef.args
+        if be.track:
+            return _tracked_body(body, names, subs)
         return lambda env: body({n: f(env) for n, f in zip(names, subs, strict=True)})
     fn = be.funcs.get(name) if fdef is None else None
     if fn is None:

@@ -119,6 +119,7 @@ def make_backend(dps: int) -> Backend:
         ctx.mpf,
     )
     backend.ctx = ctx
+    backend.track = True
     return backend
 
 
