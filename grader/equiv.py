@@ -94,7 +94,10 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
             teacher = unwrap_teacher(teacher)
         key_node = _read(teacher, scope, syntax, "the teacher's answer")
         # "k = 1" standing for the answer 1 is a free-text convention, not a CAS one (STACK: 1 is not x = 1)
-        key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex")
+        equations = options.get("equations", "proportional") if isinstance(options, dict) else "proportional"
+        if equations not in ("proportional", "solutions"):
+            raise MathError("equations must be proportional or solutions")
+        key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex", equations=equations)
         answer = _read(student, scope, syntax, "the student's answer", key)
     except MathError as exc:
         return None, exc.message

@@ -14,6 +14,7 @@ human looks - never a silent False.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from grader.mathexpr.evaluate import DOUBLE, INNER_LOSS, LARGEST, LOSS, N_POINTS, compile_node, environment, run
 from grader.mathexpr.names import FunctionDef
 from grader.mathexpr.precise import HIGH, LOW
+from grader.mathexpr.solutions import LOGIC_OPS, SET_OPS, compile_statement, equivalent, is_predicate
 from grader.mathexpr.tree import MathError, Node, free_symbols
 
 MIN_POINTS = 4  # evaluable points needed to call two non-constant expressions equal
@@ -126,11 +128,13 @@ def same(a: Approx, b: Approx) -> bool:
 class Form:
     """What is compared: an expression, a relation (kind, lhs, rhs, sign) or a tuple."""
 
-    kind: str  # expr | eq | ne | lt | le | tuple | list | set | interval | inf
+    kind: str  # expr | eq | ne | lt | le | logic | tuple | list | set | interval | realset | inf
     parts: tuple[Values, ...] = ()
     items: tuple[Form, ...] = ()
     sign: int = 1
     node: Node | None = None
+    ctx: Context | None = None
+    pm: bool = False  # a set that is the readings of a ± sign
 
     @property
     def constant(self) -> bool:
@@ -140,29 +144,67 @@ class Form:
 def form_of(node: Node, ctx: Context) -> Form:
     """The comparable form of a parsed statement; MathError when it has none.
 
-    A chain ``a = b = c`` is the equation ``a = c``.
+    A chain ``a = b = c`` is the equation ``a = c``. ``a ± b`` is the set of both values, and
+    ``x = 1 ± √2`` the statement ``x = 1 + √2 or x = 1 - √2``. Logic (``x = 2 or x = -2``),
+    chains of inequalities, membership and unions of sets are statements compared by where
+    they hold (:mod:`grader.mathexpr.solutions`).
     """
-    if node.op == "rel":
+    if node.op not in COLLECTIONS and any(sub.op == "pm" for sub in node.walk()):
+        variants = expand_pm(node)
+        if is_predicate(node):
+            return Form("logic", node=Node("or", tuple(variants), None, node.col), ctx=ctx)
+        return Form("set", items=tuple(form_of(v, ctx) for v in variants), node=node, ctx=ctx, pm=True)
+    if node.op == "rel" and not set(node.val) & {"in", "notin"}:
         ops: tuple[str, ...] = node.val
         if all(o == "=" for o in ops):
-            return Form("eq", (Values(node.args[0], ctx), Values(node.args[-1], ctx)), node=node)
-        if len(ops) != 1:
-            raise MathError("chains of inequalities are not supported", node.col)
-        kind, sign = RELATIONS[ops[0]]
-        return Form(kind, (Values(node.args[0], ctx), Values(node.args[1], ctx)), sign=sign, node=node)
+            return Form("eq", (Values(node.args[0], ctx), Values(node.args[-1], ctx)), node=node, ctx=ctx)
+        if len(ops) == 1 and not any(side.op == "inf" for side in node.args):
+            kind, sign = RELATIONS[ops[0]]
+            return Form(kind, (Values(node.args[0], ctx), Values(node.args[1], ctx)), sign=sign, node=node, ctx=ctx)
+    if is_predicate(node):
+        return Form("logic", node=node, ctx=ctx)
+    if node.op in SET_OPS:
+        return Form("realset", node=node, ctx=ctx)
     if node.op in COLLECTIONS:
         if len(node.args) > MAX_ITEMS:
             raise MathError(f"too many elements (more than {MAX_ITEMS})", node.col)
-        items = tuple(form_of(a, ctx) for a in node.args)
-        return Form(node.op, items=items, sign=_closed(node.val) if node.op == "interval" else 1, node=node)
+        items: tuple[Form, ...] = tuple(form_of(a, ctx) for a in node.args)
+        if node.op == "set":  # {1 ± √5, -2} has three elements
+            items = tuple(x for item in items for x in (item.items if item.pm else (item,)))
+        return Form(node.op, items=items, sign=_closed(node.val) if node.op == "interval" else 1, node=node, ctx=ctx)
     if node.op == "inf":
         return Form("inf", sign=node.val, node=node)
     for sub in node.walk():
-        if sub.op == "pm":
-            raise MathError("± is not supported", sub.col)
-        if sub.op in ("rel", *COLLECTIONS, "inf"):
+        if sub.op in ("rel", *COLLECTIONS, "inf", "truth", *LOGIC_OPS, *SET_OPS):
             raise MathError("a relation, list or set inside an expression is not supported", sub.col)
-    return Form("expr", (Values(node, ctx),), node=node)
+    return Form("expr", (Values(node, ctx),), node=node, ctx=ctx)
+
+
+MAX_PM = 4  # ± signs in one statement: 2^4 variants
+
+
+def expand_pm(node: Node) -> list[Node]:
+    """Every reading of the ± signs in ``node``: ``a ± b`` is ``a + b`` and ``a - b``."""
+    if sum(1 for sub in node.walk() if sub.op == "pm") > MAX_PM:
+        raise MathError(f"too many ± signs (more than {MAX_PM})", node.col)
+    return _variants(node)
+
+
+def _variants(node: Node) -> list[Node]:
+    if not node.args:
+        return [node]
+    options = [_variants(a) for a in node.args]
+    out = []
+    for args in itertools.product(*options):
+        if node.op == "pm":
+            a, b = args
+            out += [
+                Node("add", (a, b), None, node.col),
+                Node("add", (a, Node("neg", (b,), None, b.col)), None, node.col),
+            ]
+        else:
+            out.append(Node(node.op, tuple(args), node.val, node.col))
+    return out
 
 
 COLLECTIONS = ("tuple", "list", "set", "interval")
@@ -181,16 +223,26 @@ def _as_interval(form: Form) -> Form:
     return form
 
 
-def compare(key: Form, answer: Form, tol: Tolerance = EXACT) -> Verdict:
+STATEMENTS = frozenset({"eq", "ne", "lt", "le", "logic"})
+REAL_SETS = frozenset({"interval", "realset", "set"})
+
+
+def compare(key: Form, answer: Form, tol: Tolerance = EXACT, equations: str = "proportional") -> Verdict:
     """Numeric verdict; None when the points cannot decide (see the module doc).
 
     Tuples and lists are compared in order, sets in any order (repeats ignored), intervals by
     their ends and which ends are closed; a two-element tuple or list is the open or closed
     interval when the other side is an interval. Infinity equals only infinity of the same sign.
+    Logic, unions of sets, and a set against a statement (``(-∞, 2]`` and ``x ≤ 2``) are compared by
+    where they hold; so are inequalities, and equations with ``equations="solutions"``. Otherwise
+    equations are the same when one is a nonzero constant multiple of the other.
     """
-    if "interval" in (key.kind, answer.kind):
+    kinds = {key.kind, answer.kind}
+    if _by_solutions(key, answer):
+        return compare_statements(key, answer)
+    if "interval" in kinds:
         key, answer = _as_interval(key), _as_interval(answer)
-    if key.kind in COLLECTIONS or answer.kind in COLLECTIONS or "inf" in (key.kind, answer.kind):
+    if key.kind in COLLECTIONS or answer.kind in COLLECTIONS or "inf" in kinds:
         if key.kind != answer.kind:
             return Verdict(False, "a different kind of answer (list, set, interval, infinity)")
         if key.kind == "inf":
@@ -202,10 +254,57 @@ def compare(key: Form, answer: Form, tol: Tolerance = EXACT) -> Verdict:
         return _compare_tuples(key, answer, tol)
     if key.kind == "expr" and answer.kind == "expr":
         return _compare_values(key.parts[0], answer.parts[0], tol, key.constant and answer.constant)
-    if key.kind != answer.kind:
+    if key.kind != answer.kind and "logic" not in kinds:
         names = {"expr": "an expression", "eq": "an equation", "ne": "an equation"}
         return Verdict(False, f"expected {names.get(key.kind, 'an inequality')}")
-    return _compare_relations(key, answer)
+    if "expr" in kinds:
+        return Verdict(False, "expected a statement" if key.kind == "logic" else "expected an expression")
+    verdict = _compare_relations(key, answer) if "logic" not in kinds else Verdict(None)
+    if verdict.equal is True or (kinds <= {"eq", "ne"} and equations != "solutions"):
+        return verdict
+    return compare_statements(key, answer)
+
+
+def _by_solutions(key: Form, answer: Form) -> bool:
+    kinds = {key.kind, answer.kind}
+    if "realset" in kinds:
+        return True
+    if "logic" in kinds and "expr" not in kinds:
+        return True
+    setlike = {k for k in kinds if k in REAL_SETS or (k in ("tuple", "list") and _pair(key, answer))}
+    return bool(kinds & STATEMENTS) and bool(setlike)
+
+
+def _pair(*forms: Form) -> bool:
+    return all(len(f.items) == 2 for f in forms if f.kind in ("tuple", "list"))
+
+
+def compare_statements(key: Form, answer: Form) -> Verdict:
+    """Hold they at the same points? A set beside a statement in one variable is a set of its values."""
+    ctx = key.ctx or answer.ctx or Context()
+    element = None
+    statements = [f for f in (key, answer) if f.kind in STATEMENTS]
+    if len(statements) < 2:
+        names = set().union(*(free_symbols(f.node) for f in statements if f.node is not None))
+        if len(names) > 1:
+            return Verdict(None, "a set compared with a statement in more than one variable")
+        if statements and not names:
+            return Verdict(False, "a set is not a statement without a variable")
+        element = names.pop() if names else "#element"
+    try:
+        a = compile_statement(_statement_node(key), ctx.functions, element)
+        b = compile_statement(_statement_node(answer), ctx.functions, element)
+    except MathError as exc:
+        return Verdict(None, exc.message)
+    outcome = equivalent(a, b, ctx.functions, ctx.domain)
+    return Verdict(outcome.equal, outcome.reason)
+
+
+def _statement_node(form: Form) -> Node:
+    assert form.node is not None
+    if form.pm:
+        return Node("set", tuple(expand_pm(form.node)), None, form.node.col)
+    return form.node
 
 
 def _compare_tuples(key: Form, answer: Form, tol: Tolerance) -> Verdict:

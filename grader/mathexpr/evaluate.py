@@ -343,6 +343,18 @@ def check_sizes(node: Node) -> None:
     overflow), so ``9^(9^9)`` is "too large" instead of a 370-million-digit integer.
     """
     _const_value(node)
+    _bounded_infinity(node)
+
+
+_ARITHMETIC = frozenset({"add", "mul", "div", "neg", "pow", "fact", "call", "pm"})
+
+
+def _bounded_infinity(node: Node) -> None:
+    """Infinity is a value only where it is a bound (``(1, ∞)``, ``x < ∞``), never in arithmetic."""
+    for sub in node.walk():
+        if sub.op in _ARITHMETIC and any(a.op == "inf" for a in sub.args):
+            inf = next(a for a in sub.args if a.op == "inf")
+            raise MathError("infinity is not supported in arithmetic", inf.col)
 
 
 def _const_value(node: Node) -> Value | None:

@@ -25,6 +25,10 @@ RELS = {
     "lt": "<", "gt": ">", "ne": "!=", "neq": "!=",
 }  # fmt: skip
 APPROX = {"approx", "simeq", "sim", "thickapprox"}
+LOGIC = {"land": "and", "wedge": "and", "lor": "or", "vee": "or", "lnot": "not", "neg": "not"}
+SET_OPS = {"cup": "union", "cap": "intersection", "setminus": "minus"}
+MEMBERSHIP = {"in": "in", "notin": "notin"}
+EMPTY = {"emptyset", "varnothing"}
 SIZES = {
     "left",
     "right",
@@ -54,10 +58,9 @@ UNSUPPORTED = {
     "infty": "infinity", "cdots": "sequences", "ldots": "sequences", "dots": "sequences", "vdots": "sequences",
     "ddots": "sequences", "sum": "sums", "prod": "products", "int": "integrals", "iint": "integrals",
     "oint": "integrals", "lim": "limits", "partial": "derivatives", "nabla": "derivatives", "prime": "derivatives",
-    "in": "sets", "notin": "sets", "cup": "sets", "cap": "sets", "setminus": "sets", "subset": "sets",
-    "subseteq": "sets", "emptyset": "sets", "varnothing": "sets", "mathbb": "sets", "forall": "logic",
-    "exists": "logic", "land": "logic", "lor": "logic", "wedge": "logic", "vee": "logic", "neg": "logic",
-    "lnot": "logic", "begin": "matrices", "end": "matrices", "mod": "modular arithmetic",
+    "subset": "sets",
+    "subseteq": "sets", "mathbb": "sets", "forall": "logic",
+    "exists": "logic", "begin": "matrices", "end": "matrices", "mod": "modular arithmetic",
     "pmod": "modular arithmetic", "bmod": "modular arithmetic", "equiv": "congruences", "langle": "vectors",
     "rangle": "vectors", "lfloor": "floor", "rfloor": "floor", "lceil": "ceiling", "rceil": "ceiling",
     "angle": "angles", "mathcal": "script letters", "overrightarrow": "vectors", "cdotp": "sequences",
@@ -187,6 +190,14 @@ class _Lexer:
             out.append(self.tok("rel", RELS[name], i, j))
         elif name in APPROX:
             out.append(self.tok("approx", name, i, j))
+        elif name in LOGIC:
+            out.append(self.tok("logic", LOGIC[name], i, j))
+        elif name in SET_OPS:
+            out.append(self.tok("setop", SET_OPS[name], i, j))
+        elif name in MEMBERSHIP:
+            out.append(self.tok("rel", MEMBERSHIP[name], i, j))
+        elif name in EMPTY:
+            out.append(self.tok("empty", None, i, j))
         elif name in BARS:
             out.append(self.tok("bar", None, i, j))
         elif name in SIZES:

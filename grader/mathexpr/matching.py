@@ -66,8 +66,10 @@ class Key:
         tol: Tolerance = EXACT,
         domain: Mapping | None = None,
         assignments: bool = True,
+        equations: str = "proportional",
     ):
         self.node = node
+        self.equations = equations
         self.scope = scope
         self.tol = tol
         self.ctx = Context(scope.functions, dict(domain or {}))
@@ -105,7 +107,7 @@ class Key:
         except MathError as exc:
             return Verdict(None, exc.message)
         key = self.value if self.value is not None and answer.kind == "expr" else self.form
-        verdict = compare(key, answer, self.tol)
+        verdict = compare(key, answer, self.tol, self.equations)
         worth_it = key.kind == answer.kind == "expr" and not (key.constant and answer.constant)
         if verdict.equal is None and symbolic and worth_it and self.tol is EXACT:  # constants: SymPy knows no more
             decided = sandbox.symbolic_equal(key.node, node, self.scope.functions)  # type: ignore[arg-type]

@@ -71,6 +71,8 @@ def mul(a: Node, b: Node) -> Node:
 def neg(a: Node, col: int) -> Node:
     if a.op == "num":
         return Node("num", (), -a.val, col)
+    if a.op == "inf":
+        return Node("inf", (), -a.val, col)
     return Node("neg", (a,), None, col)
 
 
@@ -78,6 +80,35 @@ def power(base: Node, exponent: Node, col: int) -> Node:
     if base.op == "const" and base.val == "e":
         return Node("call", (exponent,), "exp", col)
     return Node("pow", (base, exponent), None, col)
+
+
+CONSTRUCTORS = frozenset({"oo", "oc", "co", "cc", "matrix", "union", "intersection"})
+_ENDS = {"oo": (False, False), "oc": (False, True), "co": (True, False), "cc": (True, True)}
+
+
+def _joined(op: str, left: Node, right: Node, col: int) -> Node:
+    """A flat n-ary node for associative operations (a or b or c), binary otherwise."""
+    if op in ("and", "or", "union", "intersection") and left.op == op:
+        return Node(op, (*left.args, right), None, left.col)
+    return Node(op, (left, right), None, col)
+
+
+def _constructed(name: str, args: list[Node], col: int) -> Node:
+    """Maxima's ``oo(a, b)``..``cc(a, b)`` intervals, ``%union``/``%intersection`` and ``matrix([..], ..)``."""
+    if name in _ENDS:
+        if len(args) != 2:
+            raise MathError(f"{name} takes 2 arguments (the ends of the interval)", col)
+        return Node("interval", tuple(args), _ENDS[name], col)
+    if name == "matrix":
+        if not args or any(a.op != "list" for a in args) or len({len(a.args) for a in args}) != 1:
+            raise MathError("a matrix is a list of rows of the same length", col)
+        return Node("matrix", tuple(x for row in args for x in row.args), (len(args), len(args[0].args)), col)
+    if not args:
+        return Node("set", (), None, col)
+    node = args[0]
+    for other in args[1:]:
+        node = _joined(name, node, other, col)
+    return node
 
 
 class _Parser:
@@ -115,14 +146,54 @@ class _Parser:
             raise MathError("the expression is too deeply nested", self.col(tok))
 
     def statement(self) -> Node:
-        first = self.peek()
-        sides, ops = [self.expr()], []
-        while self.peek().kind == "rel":
-            ops.append(self.take().val)
-            sides.append(self.expr())
+        node = self.logic()
         if self.peek().kind != "end":
             raise self.fail(self.peek())
+        return node
+
+    def logic(self) -> Node:
+        """``a or b``, ``a and b``, ``not a`` (loosest first) over relations; ``x = 1 or x = 2``."""
+        self.enter(self.peek())
+        left = self.conjunction()
+        while (tok := self.peek()).kind == "logic" and tok.val in ("or", "xor", "implies", "xnor"):
+            self.take()
+            left = _joined(str(tok.val), left, self.conjunction(), self.col(tok))
+        self.depth -= 1
+        return left
+
+    def conjunction(self) -> Node:
+        left = self.negation()
+        while (tok := self.peek()).kind == "logic" and tok.val == "and":
+            self.take()
+            left = _joined("and", left, self.negation(), self.col(tok))
+        return left
+
+    def negation(self) -> Node:
+        tok = self.peek()
+        if tok.kind == "logic" and tok.val == "not":
+            self.take()
+            self.enter(tok)
+            operand = self.negation()
+            self.depth -= 1
+            return Node("not", (operand,), None, self.col(tok))
+        return self.relation()
+
+    def relation(self) -> Node:
+        first = self.peek()
+        sides, ops = [self.sets()], []
+        while self.peek().kind == "rel":
+            ops.append(self.take().val)
+            sides.append(self.sets())
         return Node("rel", tuple(sides), tuple(ops), self.col(first)) if ops else sides[0]
+
+    def sets(self) -> Node:
+        """``A ∪ B``, ``A ∩ B``, ``A \\ B`` of intervals and sets, left to right."""
+        left = self.expr()
+        while (tok := self.peek()).kind == "setop":
+            self.take()
+            right = self.expr()
+            left = _joined(str(tok.val), left, right, self.col(tok))
+        return left
 
     def expr(self) -> Node:
         self.enter(self.peek())
@@ -159,11 +230,13 @@ class _Parser:
 
     def unary(self) -> Node:
         tok = self.peek()
-        if tok.kind == "op" and tok.val in ("-", "+"):
+        if tok.kind == "op" and tok.val in ("-", "+", "pm"):
             self.take()
             self.enter(tok)
             operand = self.unary()
             self.depth -= 1
+            if tok.val == "pm":  # ±2021 is 0 ± 2021
+                return Node("pm", (Node("num", (), Fraction(0), self.col(tok)), operand), None, self.col(tok))
             return neg(operand, self.col(tok)) if tok.val == "-" else operand
         return self.power()
 
@@ -190,6 +263,12 @@ class _Parser:
         col = self.col(tok)
         if tok.kind in ("num", "sym", "const"):
             return Node(tok.kind, (), tok.val, col)
+        if tok.kind == "truth":
+            return Node("truth", (), tok.val, col)
+        if tok.kind == "empty":
+            return Node("set", (), None, col)
+        if infinity_sign(tok):
+            return Node("inf", (), infinity_sign(tok), col)
         if tok.kind == "lp":
             return self.group(tok)
         if tok.kind == "bar":
@@ -214,6 +293,14 @@ class _Parser:
         self.enter(open_tok)
         opened = str(open_tok.val)
         if self.peek().kind == "rp":
+            if (
+                opened in ("{", "\\{", "[")
+                and self.peek().val == opened
+                and (opened != "{" or self.scope.dialect == "maxima")
+            ):
+                self.take()
+                self.depth -= 1
+                return Node("set" if opened != "[" else "list", (), None, self.col(open_tok))
             raise MathError(f"empty parentheses at column {self.col(self.peek())}", self.col(self.peek()))
         items = [self.item()]
         while self.peek().kind == "comma":
@@ -259,14 +346,7 @@ class _Parser:
         if infinity_sign(tok) and self.toks[k + 1].kind in ("comma", "rp"):
             self.i = k + 1
             return Node("inf", (), sign * infinity_sign(tok), self.col(tok))
-        side = self.expr()
-        if self.peek().kind != "rel":
-            return side
-        sides, ops = [side], []
-        while self.peek().kind == "rel":
-            ops.append(self.take().val)
-            sides.append(self.expr())
-        return Node("rel", tuple(sides), tuple(ops), self.col(tok))
+        return self.logic()
 
     def bars_abs(self, tok: Token) -> Node:
         self.enter(tok)
@@ -288,10 +368,10 @@ class _Parser:
             exponent = self.unary()
         if (nxt := self.peek()).kind == "lp" and nxt.val in "({":  # \sin{x} as well as sin(x)
             self.take()
-            args = [self.expr()]
+            args = [self.item()]
             while self.peek().kind == "comma":
                 self.take()
-                args.append(self.expr())
+                args.append(self.item())
             close = self.take()
             if close.kind != "rp" or close.val != nxt.val:
                 raise self.fail(close)
@@ -304,6 +384,9 @@ class _Parser:
             raise MathError(f"{name} needs an argument in parentheses at column {col}", col)
         if tok.base is not None:
             args.append(parse_tokens(tok.base, self.scope, self.origin) if tok.base else Node("num", (), Fraction(10)))
+        if name in CONSTRUCTORS and name not in self.scope.functions:
+            self.depth -= 1
+            return _constructed(name, args, col)
         lo, hi = arity(name, self.scope)
         if not lo <= len(args) <= hi:
             want = str(lo) if lo == hi else f"{lo} to {hi}"

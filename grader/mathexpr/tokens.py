@@ -68,19 +68,28 @@ _SINGLE: dict[str, tuple[str, Any]] = {
     **{c: ("lp", c) for c in "([{"},
     **{c: ("rp", o) for c, o in zip(")]}", "([{", strict=True)},
     "!": ("op", "!"), "|": ("bar", None), ",": ("comma", None), "≈": ("approx", None),
+    "∪": ("setop", "union"), "∩": ("setop", "intersection"), "∖": ("setop", "minus"), "∈": ("rel", "in"),
+    "∉": ("rel", "notin"), "∅": ("empty", None), "∧": ("logic", "and"), "∨": ("logic", "or"), "¬": ("logic", "not"),
     "∞": ("bad", "infinity is not supported"),
     "∂": ("bad", "derivatives (∂) are not supported"), "∇": ("bad", "derivatives (∇) are not supported"),
     **dict.fromkeys("'′\"`", ("bad", "quotes and primes are not supported")),
 }  # fmt: skip
 MAXIMA_CONSTANTS = {"%pi": "pi", "%e": "e", "%i": "i"}
+MAXIMA_SET_FUNCTIONS = {"%union": "union", "%intersection": "intersection"}
 RESERVED = {
     "inf": "infinity is not supported", "minf": "infinity is not supported (minf)",
     "infty": "infinity is not supported", "infinity": "infinity is not supported", "oo": "infinity is not supported",
-    "und": "undefined values are not supported", "true": "logic is not supported", "false": "logic is not supported",
-    "and": "logic is not supported", "or": "logic is not supported", "not": "logic is not supported",
-    "nounand": "logic is not supported", "nounor": "logic is not supported", "xor": "logic is not supported",
-    "implies": "logic is not supported", "all": "logic is not supported", "none": "logic is not supported",
+    "und": "undefined values are not supported",
 }  # fmt: skip
+# Connectives of logic (Maxima's noun forms too); "and"/"or" also join answers in prose ("6 and 8").
+LOGIC = {"and": "and", "or": "or", "not": "not", "xor": "xor", "implies": "implies", "xnor": "xnor",
+         "nounand": "and", "nounor": "or", "nounnot": "not"}  # fmt: skip
+# Truth values: Maxima's "all" (every x) and "none" (no x) as the solution sets they name.
+TRUTH = {"true": True, "false": False, "all": True, "none": False}
+PROSE_LOGIC = frozenset({"and", "or"})  # connectives still read in free text
+# Maxima's intervals (open/closed ends) and matrices, read as values, never called.
+MAXIMA_CONSTRUCTORS = {"oo": (False, False), "oc": (False, True), "co": (True, False), "cc": (True, True),
+                       "matrix": None}  # fmt: skip
 
 
 def number_token(text: str, start: int, end: int) -> Token:
@@ -131,9 +140,12 @@ def _read_maxima(text: str, i: int, offset: int) -> tuple[list[Token], int]:
     m = _PERCENT_NAME.match(text, i)
     word = m.group() if m else "%"
     const = MAXIMA_CONSTANTS.get(word)
-    tok = (
-        Token("const", const, at, at + len(word)) if const else Token("bad", f"unknown name {word}", at, at + len(word))
-    )
+    if word in MAXIMA_SET_FUNCTIONS:
+        tok = Token("func", MAXIMA_SET_FUNCTIONS[word], at, at + len(word))
+    elif const:
+        tok = Token("const", const, at, at + len(word))
+    else:
+        tok = Token("bad", f"unknown name {word}", at, at + len(word))
     return [tok], i + len(word)
 
 
@@ -203,8 +215,10 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
         applied = nxt is not None and nxt.kind == "lp" and nxt.val == "("
         if tok.kind == "ident":
             out.extend(_resolve_one(tok, scope, lenient, applied))
-        elif tok.kind == "tident":  # \text{...}: a known name, else prose
+        elif tok.kind == "tident":  # \text{...}: a known name, a connective ("\\text{ or }"), else prose
             kind, val = _meaning(str(tok.val), scope, applied)
+            if kind is None and str(tok.val) in PROSE_LOGIC:
+                kind, val = "logic", str(tok.val)
             out.append(replace(tok, kind=kind or "word", val=val if kind else tok.val))
         else:
             out.append(tok)
@@ -218,6 +232,10 @@ def _resolve_one(tok: Token, scope: Scope, lenient: bool, applied: bool) -> list
         return [replace(tok, kind=kind, val=val)]
     if name in RESERVED:
         return [replace(tok, kind="word" if lenient else "bad", val=RESERVED[name])]
+    if name in LOGIC and (not lenient or name in PROSE_LOGIC):
+        return [replace(tok, kind="logic", val=LOGIC[name])]
+    if name in TRUTH and not lenient:
+        return [replace(tok, kind="truth", val=TRUTH[name])]
     if tok.split and name.isalpha():
         pieces = _split(name, scope)
         if pieces and lenient and _looks_like_prose(name, pieces, scope):
@@ -264,6 +282,8 @@ def _meaning(name: str, scope: Scope, applied: bool) -> tuple[str | None, object
         return "const", "i" if name in scope.imaginary else name.lower()
     if scope.dialect == "maxima" and name in ("e", "i", "pi"):
         return "const", name
+    if scope.dialect == "maxima" and applied and name in MAXIMA_CONSTRUCTORS:
+        return "func", name
     if applied and scope.open and name in OPEN_FUNCTION_LETTERS:
         return "func", name
     if name in GREEK_SET or (scope.open and is_simple(name) and len(name) == 1):

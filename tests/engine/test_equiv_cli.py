@@ -128,7 +128,8 @@ def test_check_case_options(case, verdict):
         ("(1, 2)", "{1, 2}", "plain", False),  # a tuple is not a set
         ("x^2 - 1", "ev(factor(x^2 - 1), simp)", "maxima", True),  # teacher-side wrappers only
         ("factor(x^2 - 1)", "x^2 - 1", "maxima", None),  # never from the student
-        ("$\\boxed{[-3, 2]}$ no: $\\boxed{(-\\infty, -3] \\cup [2, \\infty)}$", "$[-3, 2]$", "latex", None),
+        # the last box decides: a union of intervals, not [-3, 2]
+        ("$\\boxed{[-3, 2]}$ no: $\\boxed{(-\\infty, -3] \\cup [2, \\infty)}$", "$[-3, 2]$", "latex", False),
     ],
 )
 def test_collections_and_teacher_wrappers(student, teacher, syntax, verdict):

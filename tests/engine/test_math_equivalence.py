@@ -151,7 +151,7 @@ def test_tolerances(student, teacher, tol, expected):
 
 @pytest.mark.parametrize(
     ("student", "teacher"),
-    [("1/0", "1"), ("log(0)", "x"), ("x ± 1", "x")],
+    [("1/0", "1"), ("log(0)", "x"), ("x + 0 ln(0)", "x")],
 )
 def test_undecidable_is_none_never_false(student, teacher):
     assert verdict(student, teacher) is None
