@@ -32,6 +32,7 @@ from grader.mathexpr import (
 )
 from grader.mathexpr.equivalence import EXACT
 from grader.mathexpr.extract import segments, strip_markdown
+from grader.mathexpr.matrices import matrix_shapes
 from grader.normalize import normalize_text
 
 MAX_LINE = 1_000_000
@@ -97,7 +98,8 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
         equations = options.get("equations", "proportional") if isinstance(options, dict) else "proportional"
         if equations not in ("proportional", "solutions"):
             raise MathError("equations must be proportional or solutions")
-        key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex", equations=equations)
+        key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex", equations=equations,
+                  matrices=matrix_shapes(options.get("matrices") if isinstance(options, dict) else None))  # fmt: skip
         answer = _read(student, scope, syntax, "the student's answer", key)
     except MathError as exc:
         return None, exc.message

@@ -18,6 +18,7 @@ from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase
 from grader.mathexpr import Err, Key, MathError, Node, Scope, Tolerance, build_scope, read, statements, unknown_symbols
 from grader.mathexpr.equivalence import EXACT
 from grader.mathexpr.extract import strip_markdown
+from grader.mathexpr.matrices import matrix_shapes
 from grader.mathexpr.names import builtin, canonical_name
 
 
@@ -37,6 +38,8 @@ class ExpressionSpec(SpecBase):
     syntax: Literal["auto", "latex", "plain"] = "auto"
     domain: dict[str, tuple[float, float]] = Field(default_factory=dict)
     tol: float | None = Field(default=None, gt=0, lt=1)
+    equations: Literal["proportional", "solutions"] = "proportional"
+    matrices: list[str] | dict[str, tuple[int, int]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _domain_ranges(self) -> ExpressionSpec:
@@ -100,6 +103,8 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
             scope,
             tol=EXACT if spec.tol is None else Tolerance("tol", spec.tol),
             domain={canonical_name(n): r for n, r in spec.domain.items()},
+            equations=spec.equations,
+            matrices=matrix_shapes(spec.matrices),
         )
     except MathError as exc:
         raise SpecError(f"the key cannot be compared: {exc.message}", ("expr",)) from None

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.mathexpr.evaluate import DOUBLE, INNER_LOSS, LARGEST, LOSS, N_POINTS, compile_node, environment, run
+from grader.mathexpr.matrices import Shape, fold, shape_text
 from grader.mathexpr.names import FunctionDef
 from grader.mathexpr.precise import HIGH, LOW
 from grader.mathexpr.solutions import LOGIC_OPS, SET_OPS, compile_statement, equivalent, is_predicate
@@ -69,6 +70,7 @@ class Context:
 
     functions: Mapping[str, FunctionDef] = field(default_factory=dict)
     domain: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    matrices: Mapping[str, Shape] = field(default_factory=dict)  # symbols that are matrices, by shape
 
 
 class Values:
@@ -149,6 +151,9 @@ def form_of(node: Node, ctx: Context) -> Form:
     chains of inequalities, membership and unions of sets are statements compared by where
     they hold (:mod:`grader.mathexpr.solutions`).
     """
+    node = fold(node, ctx.matrices)
+    if node.op == "matrix":
+        return Form("matrix", items=tuple(form_of(a, ctx) for a in node.args), node=node, ctx=ctx)
     if node.op not in COLLECTIONS and any(sub.op == "pm" for sub in node.walk()):
         variants = expand_pm(node)
         if is_predicate(node):
@@ -238,6 +243,8 @@ def compare(key: Form, answer: Form, tol: Tolerance = EXACT, equations: str = "p
     equations are the same when one is a nonzero constant multiple of the other.
     """
     kinds = {key.kind, answer.kind}
+    if "matrix" in kinds:
+        return _compare_matrices(key, answer, tol)
     if _by_solutions(key, answer):
         return compare_statements(key, answer)
     if "interval" in kinds:
@@ -263,6 +270,17 @@ def compare(key: Form, answer: Form, tol: Tolerance = EXACT, equations: str = "p
     if verdict.equal is True or (kinds <= {"eq", "ne"} and equations != "solutions"):
         return verdict
     return compare_statements(key, answer)
+
+
+def _compare_matrices(key: Form, answer: Form, tol: Tolerance) -> Verdict:
+    if key.kind != answer.kind:
+        return Verdict(
+            False, "expected a matrix" if key.kind == "matrix" else "a matrix where a matrix is not expected"
+        )
+    assert key.node is not None and answer.node is not None
+    if key.node.val != answer.node.val:
+        return Verdict(False, f"yours is {shape_text(answer.node.val)}, the answer is {shape_text(key.node.val)}")
+    return _compare_tuples(Form("list", items=key.items), Form("list", items=answer.items), tol)
 
 
 def _by_solutions(key: Form, answer: Form) -> bool:

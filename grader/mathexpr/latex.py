@@ -29,6 +29,11 @@ LOGIC = {"land": "and", "wedge": "and", "lor": "or", "vee": "or", "lnot": "not",
 SET_OPS = {"cup": "union", "cap": "intersection", "setminus": "minus"}
 MEMBERSHIP = {"in": "in", "notin": "notin"}
 EMPTY = {"emptyset", "varnothing"}
+TRANSPOSE = {"top", "intercal", "T"}
+# Matrix environments; vmatrix is a determinant.
+MATRICES = {"pmatrix", "bmatrix", "Bmatrix", "matrix", "smallmatrix", "array", "vmatrix", "Vmatrix"}
+_ENV = re.compile(r"\s*\{([A-Za-z]+\*?)\}")
+_ROW_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?")
 SIZES = {
     "left",
     "right",
@@ -60,7 +65,7 @@ UNSUPPORTED = {
     "oint": "integrals", "lim": "limits", "partial": "derivatives", "nabla": "derivatives", "prime": "derivatives",
     "subset": "sets",
     "subseteq": "sets", "mathbb": "sets", "forall": "logic",
-    "exists": "logic", "begin": "matrices", "end": "matrices", "mod": "modular arithmetic",
+    "exists": "logic", "end": "environments", "mod": "modular arithmetic",
     "pmod": "modular arithmetic", "bmod": "modular arithmetic", "equiv": "congruences", "langle": "vectors",
     "rangle": "vectors", "lfloor": "floor", "rfloor": "floor", "lceil": "ceiling", "rceil": "ceiling",
     "angle": "angles", "mathcal": "script letters", "overrightarrow": "vectors", "cdotp": "sequences",
@@ -198,6 +203,10 @@ class _Lexer:
             out.append(self.tok("rel", MEMBERSHIP[name], i, j))
         elif name in EMPTY:
             out.append(self.tok("empty", None, i, j))
+        elif name in TRANSPOSE:
+            out.append(Token("ident", "T", self.offset + i, self.offset + j))
+        elif name == "begin":
+            return self._environment(i, j, stop, out)
         elif name in BARS:
             out.append(self.tok("bar", None, i, j))
         elif name in SIZES:
@@ -235,6 +244,64 @@ class _Lexer:
         else:
             out.append(self.tok("bad", f"unknown command \\{name}", i, j))
         return j
+
+    def _environment(self, i: int, j: int, stop: int, out: list[Token]) -> int:
+        """``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` is ``matrix([a, b], [c, d])``."""
+        m = _ENV.match(self.text, j, stop)
+        env = m.group(1) if m else ""
+        end = self.text.find(f"\\end{{{env}}}", j, stop) if m else -1
+        if env not in MATRICES or end < 0:
+            what = f"\\begin{{{env}}}" if env else "\\begin"
+            out.append(self.tok("bad", f"{what} is not supported", i, m.end() if m else j))
+            return m.end() if m else j
+        body = m.end()  # type: ignore[union-attr]
+        if env == "array":  # the column spec {cc|c}
+            spec = re.match(r"\s*\{[^{}]*\}", self.text[body:end])
+            body += spec.end() if spec else 0
+        rows = [r for r in self._cells(body, end) if any(self.text[a:b].strip() for a, b in r)]
+        close = end + len(f"\\end{{{env}}}")
+        toks = [self.tok("func", "det" if env in ("vmatrix", "Vmatrix") else "matrix", i, close)]
+        if env in ("vmatrix", "Vmatrix"):
+            toks += [self.tok("lp", "(", i, i), self.tok("func", "matrix", i, close)]
+        toks.append(self.tok("lp", "(", i, i))
+        for k, row in enumerate(rows):
+            if k:
+                toks.append(self.tok("comma", None, row[0][0], row[0][0]))
+            toks.append(self.tok("lp", "[", row[0][0], row[0][0]))
+            for n, (a, b) in enumerate(row):
+                if n:
+                    toks.append(self.tok("comma", None, a, a))
+                toks += self.lex(a, b)
+            toks.append(self.tok("rp", "[", row[-1][1], row[-1][1]))
+        toks.append(self.tok("rp", "(", close, close))
+        if env in ("vmatrix", "Vmatrix"):
+            toks.append(self.tok("rp", "(", close, close))
+        out += toks
+        return close
+
+    def _cells(self, start: int, stop: int) -> list[list[tuple[int, int]]]:
+        """Rows (at ``\\\\``) of cells (at ``&``) outside braces, as (start, end) spans."""
+        rows: list[list[tuple[int, int]]] = [[]]
+        depth, cell, k = 0, start, start
+        while k < stop:
+            ch = self.text[k]
+            if ch == "\\" and self.text.startswith("\\\\", k) and depth == 0:
+                rows[-1].append((cell, k))
+                brk = _ROW_BREAK.match(self.text, k)
+                k = brk.end() if brk else k + 2
+                cell = k
+                rows.append([])
+                continue
+            if ch == "\\":
+                k += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if ch == "&" and depth == 0:
+                rows[-1].append((cell, k))
+                cell = k + 1
+            k += 1
+        rows[-1].append((cell, stop))
+        return rows
 
     def _symbol_command(self, name: str, i: int, j: int, out: list[Token]) -> int:
         if name == "\\":

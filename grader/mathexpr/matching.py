@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from grader.mathexpr import sandbox
 from grader.mathexpr.equivalence import EXACT, Context, Form, Tolerance, Verdict, compare, form_of
 from grader.mathexpr.evaluate import N_POINTS
+from grader.mathexpr.matrices import Shape, ShapeError, matrix_symbols
 from grader.mathexpr.names import FunctionDef, Scope, canonical_name
 from grader.mathexpr.parse import read
 from grader.mathexpr.tree import Err, MathError, Node, free_symbols, show
@@ -67,26 +68,45 @@ class Key:
         domain: Mapping | None = None,
         assignments: bool = True,
         equations: str = "proportional",
+        matrices: Mapping[str, Shape] | None = None,
     ):
         self.node = node
         self.equations = equations
         self.scope = scope
         self.tol = tol
-        self.ctx = Context(scope.functions, dict(domain or {}))
-        # A key "k = 1", "f(x) = x^2" or "(p, q) = (3, 2)" names a value: the answer may give just the value.
-        self.value: Form | None = None
-        if assignments and _is_assignment(node):
-            self.value = form_of(node.args[-1], self.ctx)
-        try:
-            self.form = form_of(node, self.ctx)
-        except MathError:
-            if self.value is None:
-                raise
-            self.form = self.value  # "(p, q) = (3, 2)" can only be compared as its value
+        self.declared = dict(matrices or {})
+        self.assignments = assignments
+        self.ctx = Context(scope.functions, dict(domain or {}), matrix_symbols([node], self.declared))
+        self.value, self.form = self._forms(self.ctx)
         for part in self.form.parts + (self.value.parts if self.value else ()):  # computed now, reused
             part.double()
             for k in range(N_POINTS):
                 part.precise(k)
+        self._by_matrices: dict[tuple, tuple[Form | None, Form]] = {}
+
+    def _forms(self, ctx: Context) -> tuple[Form | None, Form]:
+        # A key "k = 1", "f(x) = x^2" or "(p, q) = (3, 2)" names a value: the answer may give just the value.
+        value = None
+        if self.assignments and _is_assignment(self.node):
+            value = form_of(self.node.args[-1], ctx)
+        try:
+            form = form_of(self.node, ctx)
+        except MathError:
+            if value is None:
+                raise
+            form = value  # "(p, q) = (3, 2)" can only be compared as its value
+        return value, form
+
+    def _context_for(self, node: Node) -> tuple[Context, Form | None, Form]:
+        """Matrices a transpose in the answer reveals (``(AB)^T``) are matrices in the key too."""
+        shapes = matrix_symbols([self.node, node], self.declared)
+        if shapes == self.ctx.matrices:
+            return self.ctx, self.value, self.form
+        ctx = Context(self.ctx.functions, self.ctx.domain, shapes)
+        cached = tuple(sorted(shapes.items()))
+        if cached not in self._by_matrices:
+            self._by_matrices[cached] = self._forms(ctx)
+        return ctx, *self._by_matrices[cached]
 
     def candidates(self, node: Node, every_side: bool = False) -> list[Node]:
         """The parts of a student statement to compare with this key.
@@ -103,14 +123,17 @@ class Key:
 
     def compare(self, node: Node, symbolic: bool = True) -> Verdict:
         try:
-            answer = form_of(node, self.ctx)
+            ctx, value, form = self._context_for(node)
+            answer = form_of(node, ctx)
+        except ShapeError as exc:  # the answer's own matrices do not fit: a mistake, not a doubt
+            return Verdict(False, exc.message)
         except MathError as exc:
             return Verdict(None, exc.message)
-        key = self.value if self.value is not None and answer.kind == "expr" else self.form
+        key = value if value is not None and answer.kind == "expr" else form
         verdict = compare(key, answer, self.tol, self.equations)
         worth_it = key.kind == answer.kind == "expr" and not (key.constant and answer.constant)
         if verdict.equal is None and symbolic and worth_it and self.tol is EXACT:  # constants: SymPy knows no more
-            decided = sandbox.symbolic_equal(key.node, node, self.scope.functions)  # type: ignore[arg-type]
+            decided = sandbox.symbolic_equal(key.node, answer.node, self.scope.functions)  # type: ignore[arg-type]
             if decided is not None:
                 return Verdict(decided, "decided symbolically")
         return verdict

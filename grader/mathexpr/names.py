@@ -52,6 +52,10 @@ BUILTINS: dict[str, tuple[int, int]] = {
             "sigmoid",
             "log10",
             "log2",
+            "transpose",
+            "det",
+            "trace",
+            "inverse",
         ],
         (1, 1),
     ),
@@ -68,7 +72,8 @@ ALIASES = {
     "arccsc": "acsc", "arsinh": "asinh", "arcsinh": "asinh", "arcosh": "acosh", "arccosh": "acosh",
     "artanh": "atanh", "arctanh": "atanh", "arcoth": "acoth", "arccoth": "acoth", "cosec": "csc",
     "cosech": "csch", "sgn": "sign", "signum": "sign", "ceiling": "ceil", "arctan2": "atan2",
-    "cot": "cot", "ctg": "cot", "tg": "tan", "binom": "binomial",
+    "cot": "cot", "ctg": "cot", "tg": "tan", "binom": "binomial", "tr": "trace", "inv": "inverse",
+    "determinant": "det", "invert": "inverse",
 }  # fmt: skip
 INVERSE = {
     "sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sec": "asec", "csc": "acsc",

@@ -100,9 +100,10 @@ def _constructed(name: str, args: list[Node], col: int) -> Node:
             raise MathError(f"{name} takes 2 arguments (the ends of the interval)", col)
         return Node("interval", tuple(args), _ENDS[name], col)
     if name == "matrix":
-        if not args or any(a.op != "list" for a in args) or len({len(a.args) for a in args}) != 1:
+        rows = [a.args if a.op == "list" else (a,) for a in args]  # a LaTeX row of one cell is that cell
+        if not rows or len({len(r) for r in rows}) != 1 or not rows[0]:
             raise MathError("a matrix is a list of rows of the same length", col)
-        return Node("matrix", tuple(x for row in args for x in row.args), (len(args), len(args[0].args)), col)
+        return Node("matrix", tuple(x for row in rows for x in row), (len(rows), len(rows[0])), col)
     if not args:
         return Node("set", (), None, col)
     node = args[0]
@@ -248,6 +249,8 @@ class _Parser:
             self.enter(tok)
             exponent = self.unary()
             self.depth -= 1
+            if exponent.op == "sym" and exponent.val == "T" and "T" not in self.scope.variables:
+                return Node("call", (base,), "transpose", self.col(tok))  # A^T, A^{\top}, A.T
             return power(base, exponent, self.col(tok))
         return base
 

@@ -48,7 +48,7 @@ _PERCENT_NAME = re.compile(r"%[a-z]+")
 _SUBSCRIPTS = {chr(0x2080 + d): str(d) for d in range(10)}
 _OPS = {
     "+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "×": "*", "·": "*", "⋅": "*", "∗": "*", "•": "*",
-    "/": "/", "÷": "/", "^": "^", "±": "pm", "∓": "pm",
+    "/": "/", "÷": "/", "^": "^", "±": "pm", "∓": "pm", "@": "*",
 }  # fmt: skip
 _RELS = {"≤": "<=", "⩽": "<=", "≥": ">=", "⩾": ">=", "≠": "!=", "=": "=", "<": "<", ">": ">"}
 _TWO_CHAR: dict[str, tuple[str, str | None]] = {
@@ -186,6 +186,8 @@ def _read_symbol(text: str, i: int, offset: int, maxima: bool) -> tuple[list[Tok
         return [Token(kind, val, at, at + 2)], i + 2
     if ch == "%":
         return [], i + 1  # "28%": the number checker owns percentages
+    if pair == ".T" and not text[i + 2 : i + 3].isalnum() and i and (text[i - 1].isalnum() or text[i - 1] == ")"):
+        return [Token("op", "^", at, at + 1), Token("ident", "T", at + 1, at + 2)], i + 2  # numpy's A.T
     default = ("sep", ch) if ch in _SEPS or not ch.isalpha() else ("word", ch)  # Hangul etc.: prose
     kind, val = _SINGLE.get(ch, default)
     return [Token(kind, val, at, at + 1)], i + 1

@@ -27,7 +27,9 @@ MAX_ARGS = 50  # arguments of one call (max/min)
 #   add  mul  div  neg  pow  fact  call (val: function name)  pm (a ± b)
 #   rel (val: tuple of "=", "<", "<=", ">", ">=", "!="; args: the sides)
 #   tuple (parenthesised, comma separated)  list [a, b]  set {a, b}
-#   interval (val: (left closed, right closed); args: the two ends)  inf (val: +1 | -1, only as an end)
+#   interval (val: (left closed, right closed); args: the two ends)  inf (val: +1 | -1, only as a bound)
+#   and  or  not  xor  implies  xnor (logic)  truth (val: bool)  union  intersection  minus (sets)
+#   matrix (val: (rows, columns); args: the entries row by row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,17 @@ def show(node: Node, outer: int = 0) -> str:
         return left + ", ".join(show(x) for x in a) + right
     if op == "call":
         return f"{node.val}({', '.join(show(x) for x in a)})"
+    if op == "matrix":
+        rows, cols = node.val
+        return "matrix(" + ", ".join("[" + ", ".join(show(x) for x in a[r * cols : (r + 1) * cols]) + "]"
+                                     for r in range(rows)) + ")"  # fmt: skip
+    if op == "truth":
+        return "true" if node.val else "false"
+    if op in _WORDS:
+        if op == "not":
+            return f"not {show(a[0], 9)}"
+        text = f" {_WORDS[op]} ".join(show(x, 9) for x in a)
+        return f"({text})" if outer >= 9 else text
     prec = _PREC[op]
     if op == "add":
         text = show(a[0], 1) + "".join(_signed(x) for x in a[1:])
@@ -103,6 +116,10 @@ def show(node: Node, outer: int = 0) -> str:
     else:
         text = "(" + ", ".join(show(x) for x in a) + ")"
     return f"({text})" if prec < outer or (prec == outer and op in ("pow", "div")) else text
+
+
+_WORDS = {"and": "and", "or": "or", "not": "not", "xor": "xor", "implies": "implies", "xnor": "xnor",
+          "union": "∪", "intersection": "∩", "minus": "∖"}  # fmt: skip
 
 
 def _signed(term: Node) -> str:
@@ -171,6 +188,6 @@ def from_json(data: list[Any]) -> Node:
     op, val, args = data
     if op == "num":
         val = Fraction(str(val))
-    elif op == "rel":
+    elif op in ("rel", "interval", "matrix"):
         val = tuple(val)
     return Node(str(op), tuple(from_json(a) for a in args), val)
