@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.mathexpr.calculus import substitute
 from grader.mathexpr.evaluate import DOUBLE, INNER_LOSS, LARGEST, LOSS, N_POINTS, compile_node, environment, run
 from grader.mathexpr.matrices import Shape, fold, shape_text
 from grader.mathexpr.names import FunctionDef
@@ -159,6 +160,10 @@ def form_of(node: Node, ctx: Context) -> Form:
         if is_predicate(node):
             return Form("logic", node=Node("or", tuple(variants), None, node.col), ctx=ctx)
         return Form("set", items=tuple(form_of(v, ctx) for v in variants), node=node, ctx=ctx, pm=True)
+    if node.op == "rel" and node.val == (":=",):
+        return _definition(node, ctx)
+    if node.op == "rel" and set(node.val) & {":", ":="}:
+        raise MathError("a Maxima setting or definition cannot be compared here", node.col)
     if node.op == "rel" and not set(node.val) & {"in", "notin"}:
         ops: tuple[str, ...] = node.val
         if all(o == "=" for o in ops):
@@ -183,6 +188,16 @@ def form_of(node: Node, ctx: Context) -> Form:
         if sub.op in ("rel", *COLLECTIONS, "inf", "truth", *LOGIC_OPS, *SET_OPS):
             raise MathError("a relation, list or set inside an expression is not supported", sub.col)
     return Form("expr", (Values(node, ctx),), node=node, ctx=ctx)
+
+
+def _definition(node: Node, ctx: Context) -> Form:
+    """``f(x) := x^2``: the function's name, and its body with the arguments numbered (so ``f(y) := y^2`` is the same)."""
+    head, body = node.args
+    if head.op != "call" or any(a.op != "sym" for a in head.args):
+        raise MathError("a definition names a function and its arguments: f(x) := ...", node.col)
+    renamed = substitute(body, {str(a.val): Node("sym", (), f"#{k}") for k, a in enumerate(head.args)})
+    named = Node("define", (renamed,), (str(head.val), len(head.args)), node.col)
+    return Form("define", items=(form_of(renamed, ctx),), node=named, ctx=ctx)
 
 
 MAX_PM = 4  # ± signs in one statement: 2^4 variants
@@ -245,6 +260,13 @@ def compare(key: Form, answer: Form, tol: Tolerance = EXACT, equations: str = "p
     kinds = {key.kind, answer.kind}
     if "matrix" in kinds:
         return _compare_matrices(key, answer, tol)
+    if "define" in kinds:
+        if key.kind != answer.kind:
+            return Verdict(False, "expected a definition" if key.kind == "define" else "a definition is not expected")
+        assert key.node is not None and answer.node is not None
+        if key.node.val != answer.node.val:
+            return Verdict(False, "a different function, or a different number of arguments")
+        return compare(key.items[0], answer.items[0], tol)
     if _by_solutions(key, answer):
         return compare_statements(key, answer)
     if "interval" in kinds:

@@ -90,6 +90,14 @@ def _d_sign(x: Value) -> Value:
     return float((x > 0) - (x < 0))
 
 
+def _d_sigfigs(x: float, n: float) -> float:
+    """x to n significant figures, halves rounded up (STACK's significantfigures)."""
+    if x == 0:
+        return 0.0
+    step = 10.0 ** (math.floor(math.log10(abs(x))) - int(n) + 1)
+    return math.copysign(math.floor(abs(x) / step + 0.5) * step, x)
+
+
 _sqrt = _lift(math.sqrt, cmath.sqrt, lambda t: t >= 0)
 _asin = _lift(math.asin, cmath.asin, lambda t: -1 <= t <= 1)
 _acos = _lift(math.acos, cmath.acos, lambda t: -1 <= t <= 1)
@@ -141,6 +149,8 @@ DOUBLE_FUNCS: dict[str, Callable[..., Value]] = {
     "max": lambda *a: max(_real(v) for v in a),
     "min": lambda *a: min(_real(v) for v in a),
     "atan2": lambda y, x: math.atan2(_real(y), _real(x)),
+    "round": lambda x: float(round(_real(x))),  # half to even, as Maxima
+    "significantfigures": lambda x, n: _d_sigfigs(_real(x), _real(n)),
 }
 
 # ---- backends ------------------------------------------------------------------

@@ -67,7 +67,11 @@ def matrix_shapes(raw: Any) -> dict[str, Shape]:
     if isinstance(raw, dict):
         shapes = {}
         for name, shape in raw.items():
-            ok = isinstance(shape, list | tuple) and len(shape) == 2 and all(type(d) is int and 1 <= d <= 6 for d in shape)
+            ok = (
+                isinstance(shape, list | tuple)
+                and len(shape) == 2
+                and all(type(d) is int and 1 <= d <= 6 for d in shape)
+            )
             if not ok:
                 raise MathError(f"matrices: the shape of {name} must be [rows, columns], each 1 to 6")
             shapes[canonical_name(str(name))] = (shape[0], shape[1])

@@ -56,9 +56,11 @@ BUILTINS: dict[str, tuple[int, int]] = {
             "det",
             "trace",
             "inverse",
+            "round",
         ],
         (1, 1),
     ),
+    "significantfigures": (2, 2),
     "log": (1, 2),  # log(x, base), natural by default
     "lg": (1, 2),  # Maxima: base 10, or lg(x, base)
     "root": (1, 2),  # Maxima: root(x) = sqrt(x), root(x, n) = x^(1/n)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from grader.mathexpr import maxima
 from grader.mathexpr.evaluate import check_sizes
 from grader.mathexpr.latex import tokenize_latex
 from grader.mathexpr.names import BUILTINS, INVERSE, Scope
@@ -84,6 +85,10 @@ def power(base: Node, exponent: Node, col: int) -> Node:
 
 CONSTRUCTORS = frozenset({"oo", "oc", "co", "cc", "matrix", "union", "intersection"})
 _ENDS = {"oo": (False, False), "oc": (False, True), "co": (True, False), "cc": (True, True)}
+
+
+def _setting(node: Node) -> bool:
+    return node.op == "rel" and node.val == (":",)
 
 
 def _joined(op: str, left: Node, right: Node, col: int) -> Node:
@@ -333,6 +338,8 @@ class _Parser:
                 return Node("list", tuple(items), None, col)
             return items[0]
         if opened == "(":
+            if self.scope.dialect == "maxima" and all(_setting(a) for a in items[:-1]):
+                return items[-1]  # (algebraic:true, e): how Maxima simplifies e, then e
             return Node("tuple", tuple(items), None, col)
         if opened == "[":
             return Node("list", tuple(items), None, col)
@@ -390,6 +397,11 @@ class _Parser:
         if name in CONSTRUCTORS and name not in self.scope.functions:
             self.depth -= 1
             return _constructed(name, args, col)
+        if self.scope.dialect == "maxima" and name not in self.scope.functions:
+            rewritten = maxima.rewrite(name, args, self.scope.functions, col)
+            if rewritten is not None:
+                self.depth -= 1
+                return rewritten
         lo, hi = arity(name, self.scope)
         if not lo <= len(args) <= hi:
             want = str(lo) if lo == hi else f"{lo} to {hi}"

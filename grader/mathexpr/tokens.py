@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
+from grader.mathexpr.maxima import FUNCTIONS as MAXIMA_FUNCTIONS
 from grader.mathexpr.names import (
     BUILTINS,
     GREEK_SET,
@@ -184,6 +185,10 @@ def _read_symbol(text: str, i: int, offset: int, maxima: bool) -> tuple[list[Tok
     if pair in _TWO_CHAR:
         kind, val = _TWO_CHAR[pair]
         return [Token(kind, val, at, at + 2)], i + 2
+    if maxima and pair == ":=":
+        return [Token("rel", ":=", at, at + 2)], i + 2  # f(x) := x^2, a definition
+    if maxima and ch == ":":
+        return [Token("rel", ":", at, at + 1)], i + 1  # radexpand:all, a setting
     if ch == "%":
         return [], i + 1  # "28%": the number checker owns percentages
     if pair == ".T" and not text[i + 2 : i + 3].isalnum() and i and (text[i - 1].isalnum() or text[i - 1] == ")"):
@@ -284,10 +289,12 @@ def _meaning(name: str, scope: Scope, applied: bool) -> tuple[str | None, object
         return "const", "i" if name in scope.imaginary else name.lower()
     if scope.dialect == "maxima" and name in ("e", "i", "pi"):
         return "const", name
-    if scope.dialect == "maxima" and applied and name in MAXIMA_CONSTRUCTORS:
+    if scope.dialect == "maxima" and applied and (name in MAXIMA_CONSTRUCTORS or name in MAXIMA_FUNCTIONS):
         return "func", name
     if applied and scope.open and name in OPEN_FUNCTION_LETTERS:
         return "func", name
+    if applied and scope.dialect == "maxima" and re.fullmatch(r"[A-Za-z]\d*", name):
+        return "func", name  # Maxima has no implicit product: y(x) is a function
     if name in GREEK_SET or (scope.open and is_simple(name) and len(name) == 1):
         return "sym", name
     return None, None

@@ -127,7 +127,10 @@ def test_check_case_options(case, verdict):
         ("$\\{1, 2\\}$", "$\\{2, 1\\}$", "latex", True),
         ("(1, 2)", "{1, 2}", "plain", False),  # a tuple is not a set
         ("x^2 - 1", "ev(factor(x^2 - 1), simp)", "maxima", True),  # teacher-side wrappers only
-        ("factor(x^2 - 1)", "x^2 - 1", "maxima", None),  # never from the student
+        # Maxima's value-keeping functions are read, never run, on either side
+        ("factor(x^2 - 1)", "x^2 - 1", "maxima", True),
+        ("ev(x^2 + a, a = 1)", "x^2 + 1", "maxima", True),
+        ("ev(x^2 + a, a = 2)", "x^2 + 1", "maxima", False),
         # the last box decides: a union of intervals, not [-3, 2]
         ("$\\boxed{[-3, 2]}$ no: $\\boxed{(-\\infty, -3] \\cup [2, \\infty)}$", "$[-3, 2]$", "latex", False),
     ],
