@@ -112,6 +112,23 @@ DISAGREEMENTS = {
     "stack-0214": "(x-a)^6000 = (a-x)^6000 (an even power); STACK does not simplify set elements",
     "stack-0432": "-1/2 + sqrt(1/4+4/3) = (-3+sqrt(57))/6 exactly (sqrt(19/12) = sqrt(57)/6); STACK compares set "
     "elements unsimplified",
+    "stack-0261": "both sides hold exactly for x in {5/2, 4, 55/4}; STACK counts the root 4 twice on the left only",
+    "stack-0268": "a^3 b^3 = 0 holds exactly when a = 0 or b = 0; STACK compares the multiplicities of the factors",
+    "stack-0316": "[1, 2) is the solution set of 1 <= x < 2; STACK keeps an interval and an inequality apart "
+    "(the issue asks x <= 2 and (-inf, 2] to be one answer)",
+    "stack-0317": "the same as stack-0316, the other way round",
+    "stack-0318": "-inf <= x holds for every real x, which is co(minf, inf) as a set of reals; STACK keeps the "
+    "interval and the inequality apart",
+    "stack-0319": "the same as stack-0318",
+    "stack-0320": "x <= inf holds for every real x, which is oc(minf, inf) as a set of reals (see stack-0318)",
+    "stack-0321": "minf <= x holds for every real x, which is oo(minf, inf) (see stack-0318)",
+    "stack-0325": "the solution set of minf <= x is every real x, oo(minf, inf) (see stack-0318)",
+    "stack-0405": "minf < x and minf <= x both hold for every real x; STACK compares the relations, not the sets",
+    "stack-0412": "-inf and minf are the same infinity; Maxima does not simplify -inf to minf",
+    "stack-0465": "the same as stack-0412",
+    "stack-0476": "a(1+sqrt(2)) = b gives a = b(sqrt(2)-1), a third of the key's a = b(sqrt(2)-1)/3; the fixture's "
+    "'mathematically the same' is mistaken",
+    "stack-0501": "not(A) or B is A implies B (STACK's own stack-0495 says so); the sets are equal",
 }
 
 ADAPTERS = {
