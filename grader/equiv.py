@@ -22,6 +22,7 @@ from grader.mathexpr import (
     Key,
     MathError,
     Node,
+    Ok,
     Scope,
     Tolerance,
     build_scope,
@@ -199,6 +200,32 @@ def _read(text: str, scope: Scope, syntax: str, who: str, key: Key | None = None
     return node
 
 
+_CONNECTIVES = re.compile(r"(?:\s|[,;$]|\\[()\[\],;!]|\\q?quad|\\text\{\s*(?:and|or)?\s*\}|\band\b|\bor\b)*")
+_FINAL = re.compile(r"final answer(?: is)?\s*:?", re.I)
+
+
+def _joined_boxes(text: str, boxes: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The last boxes that only connectives separate (``\\boxed{1} and \\boxed{2}``): one answer of several."""
+    run = [boxes[-1]]
+    for box in reversed(boxes[:-1]):
+        gap = text[box[1] + 1 : run[0][0] - len("\\boxed{")]
+        if not _CONNECTIVES.fullmatch(gap):
+            break
+        run.insert(0, box)
+    return run
+
+
+def _final_answer(text: str) -> str:
+    """What follows the last "Final answer:" of a worked solution, when there is math there."""
+    last = None
+    for last in _FINAL.finditer(text):
+        pass
+    if last is None:
+        return text
+    tail = text[last.end() :]
+    return " " * last.end() + tail if re.search(r"\d", tail) else text
+
+
 def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
     """The last readable statement; with ``\\boxed{}`` answers, only inside the last box.
 
@@ -206,9 +233,14 @@ def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
     fallback (it is often a first attempt that the text goes on to correct).
     """
     problem = "no math found"
+    text = _final_answer(text)
     found = statements(text, scope, "latex")
     boxes = segments(strip_markdown(text), "latex")
     if boxes and boxes[-1][2] == "boxed":
+        joined = _joined_boxes(text, boxes)
+        answers = [s for s in found if s.tokens[0].col >= joined[0][0]]
+        if len(joined) > 1 and len(answers) == len(joined) and all(isinstance(s.parsed, Ok) for s in answers):
+            return Node("set", tuple(s.parsed.node for s in answers), None, answers[0].tokens[0].col)  # type: ignore[union-attr]
         found = [s for s in found if s.tokens[0].col >= boxes[-1][0]]
     for stmt in reversed(found):
         parsed = stmt.parsed

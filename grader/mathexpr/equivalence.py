@@ -171,7 +171,9 @@ def form_of(node: Node, ctx: Context) -> Form:
         if len(ops) == 1 and not any(side.op == "inf" for side in node.args):
             kind, sign = RELATIONS[ops[0]]
             return Form(kind, (Values(node.args[0], ctx), Values(node.args[1], ctx)), sign=sign, node=node, ctx=ctx)
-    if is_predicate(node):
+    if node.op in ("and", "or") and not any(is_predicate(a) or a.op == "sym" for a in node.args):
+        node = Node("set", node.args, None, node.col)  # "6 and 8", "(7, 11) or (11, 7)": several answers
+    elif is_predicate(node):
         return Form("logic", node=node, ctx=ctx)
     if node.op in SET_OPS:
         return Form("realset", node=node, ctx=ctx)
@@ -279,6 +281,7 @@ def compare(key: Form, answer: Form, tol: Tolerance = EXACT, equations: str = "p
         if key.kind == "interval" and key.sign != answer.sign:
             return Verdict(False, "open and closed ends differ")
         if key.kind == "set":
+            key, answer = _assigned_values(key, answer), _assigned_values(answer, key)
             return _compare_sets(key, answer, tol)
         return _compare_tuples(key, answer, tol)
     if key.kind == "expr" and answer.kind == "expr":
@@ -345,6 +348,21 @@ def _statement_node(form: Form) -> Node:
     if form.pm:
         return Node("set", tuple(expand_pm(form.node)), None, form.node.col)
     return form.node
+
+
+def _assigned_values(form: Form, other: Form) -> Form:
+    """``{x = -5, p = 14/3}`` beside a set without equations is the set of the values, ``{-5, 14/3}``."""
+    if any(i.kind == "eq" for i in other.items) or not form.items:
+        return form
+    if not all(i.kind == "eq" and i.node is not None and _names(i.node.args[0]) for i in form.items):
+        return form
+    values = tuple(form_of(i.node.args[-1], i.ctx or Context()) for i in form.items)  # type: ignore[union-attr]
+    return Form("set", items=values, node=form.node, ctx=form.ctx)
+
+
+def _names(node: Node) -> bool:
+    """``x``, ``AB``, ``f(x)``: a name for a value (no numbers, no sums)."""
+    return all(n.op in ("sym", "mul", "call") for n in node.walk()) or node.op == "call"
 
 
 def _compare_tuples(key: Form, answer: Form, tol: Tolerance) -> Verdict:

@@ -96,6 +96,9 @@ class _Lexer:
             ch = text[i]
             if ch == "\\":
                 i = self._command(i, stop, out)
+            elif ch == "{" and text.startswith("{,}", i):  # 14{,}916: a thousands separator
+                out.append(self.tok("comma", None, i, i + 3))
+                i += 3
             elif ch == "{":
                 close = self._match(i, stop)
                 out += [self.tok("lp", "{", i, i + 1), *self.lex(i + 1, close), self.tok("rp", "{", close, close + 1)]

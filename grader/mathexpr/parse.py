@@ -330,7 +330,7 @@ class _Parser:
         if interval:
             return Node("interval", tuple(items), (opened == "[", str(close.val) == "["), col)
         is_set = opened == "\\{" or (opened == "{" and self.scope.dialect == "maxima")
-        is_set = is_set or (opened == "{" and len(items) > 1 and self.scope.dialect == "plain")
+        is_set = is_set or (opened == "{" and len(items) > 1 and self.scope.dialect in ("plain", "latex"))
         if is_set:
             return Node("set", tuple(items), None, col)
         if len(items) == 1:

@@ -201,10 +201,12 @@ def test_statements_in_latex_blocks_split_at_separators():
     assert found == [r"\sigma(x) = \frac{1}{1 + e^{-x}}", r"1 - \sigma(x) = \sigma(-x)", r"\tanh(x) = 2\sigma(2x) - 1"]
 
 
-def test_boxed_answers_win_and_lists_are_not_one_answer():
+def test_boxed_answers_win_and_a_list_is_the_set_of_its_answers():
     assert [s.text for s in statements(r"first $x=1$, then \boxed{\frac{1}{2}}", OPEN)] == [r"\frac{1}{2}"]
-    (stmt,) = statements(r"$19, 46, 82$", OPEN)
-    assert isinstance(stmt.parsed, Err) and "lists" in stmt.parsed.message
+    (stmt,) = statements(r"$19, 46, \text{and} 82$", OPEN)
+    assert isinstance(stmt.parsed, Ok) and show(stmt.parsed.node) == "{19, 46, 82}"
+    (stmt,) = statements(r"$\boxed{14{,}916}$ or $32,\!349$", OPEN)[:1]
+    assert isinstance(stmt.parsed, Ok) and show(stmt.parsed.node) == "14916"
 
 
 MATHY = st.text(
