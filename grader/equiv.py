@@ -217,11 +217,10 @@ def _joined_boxes(text: str, boxes: list[tuple[int, int, str]]) -> list[tuple[in
 
 def _final_answer(text: str) -> str:
     """What follows the last "Final answer:" of a worked solution, when there is math there."""
-    last = None
-    for last in _FINAL.finditer(text):
-        pass
-    if last is None:
+    found = list(_FINAL.finditer(text))
+    if not found:
         return text
+    last = found[-1]
     tail = text[last.end() :]
     return " " * last.end() + tail if re.search(r"\d", tail) else text
 
