@@ -84,6 +84,8 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
     if not isinstance(student, str) or not isinstance(teacher, str):
         return None, "student and teacher must be strings"
     student, teacher = normalize_text(student), normalize_text(teacher)  # as the grader sees answers
+    if case.get("syntax") in ("latex", "text") or (case.get("syntax") is None and "\\" in student + teacher):
+        student, teacher = _single_escapes(student), _single_escapes(teacher)
     test = TESTS.get(str(case.get("test") or "equiv").lower())
     if test is None:
         return None, f"test {case.get('test')!r} is not supported"
@@ -94,7 +96,14 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
         scope = _scope(options if isinstance(options, dict) else {}, syntax)
         if syntax == "maxima":
             teacher = unwrap_teacher(teacher)
-        key_node = _read(teacher, scope, syntax, "the teacher's answer")
+        try:
+            key_node = _read(teacher, scope, syntax, "the teacher's answer")
+        except MathError:
+            words = text_answer(teacher) if syntax == "latex" else None
+            if not words:
+                raise
+            mine = text_answer(student)
+            return mine == words, "" if mine == words else "a different answer in words"
         # "k = 1" standing for the answer 1 is a free-text convention, not a CAS one (STACK: 1 is not x = 1)
         equations = options.get("equations", "proportional") if isinstance(options, dict) else "proportional"
         if equations not in ("proportional", "solutions"):
@@ -137,6 +146,33 @@ def unwrap_teacher(text: str) -> str:
             end = comma
         text = text[m.end() : end]
     return text
+
+
+_DOUBLED = re.compile(
+    r"\\\\(?=(?:left|right|frac|dfrac|tfrac|sqrt|le|ge|leq|geq|boxed|text|cdot|times|pi|in|infty|pm)\b)"
+)
+
+
+def _single_escapes(text: str) -> str:
+    """``\\\\frac`` (a backslash escaped once too often in JSON) is ``\\frac``: a line break never precedes these."""
+    return _DOUBLED.sub(r"\\", text)
+
+
+_TEXT_COMMANDS = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*")
+_FINAL_BOX = re.compile(r"\\boxed\s*\{(.*)\}", re.S)
+
+
+def text_answer(text: str) -> str | None:
+    """An answer in words (``\\text{Evelyn}``, ``(C)``), normalized; None when it holds digits or operators."""
+    box = _FINAL_BOX.search(text)
+    inner = box.group(1) if box else text
+    inner = _TEXT_COMMANDS.sub("", inner)
+    inner = re.sub(r"[{}$]|\\[()\[\]]", " ", inner)
+    inner = re.sub(r"\s+", " ", inner).strip(" .").strip()
+    inner = re.sub(r"^\((\w)\)$", r"\1", inner)
+    if not inner or not re.fullmatch(r"[A-Za-z][A-Za-z ,'-]*", inner):
+        return None
+    return inner.lower()
 
 
 def guess_syntax(text: str) -> str:
@@ -208,8 +244,10 @@ def _joined_boxes(text: str, boxes: list[tuple[int, int, str]]) -> list[tuple[in
     """The last boxes that only connectives separate (``\\boxed{1} and \\boxed{2}``): one answer of several."""
     run = [boxes[-1]]
     for box in reversed(boxes[:-1]):
-        gap = text[box[1] + 1 : run[0][0] - len("\\boxed{")]
-        if not _CONNECTIVES.fullmatch(gap):
+        if box[2] != run[0][2]:
+            break
+        gap = text[box[1] + 1 : run[0][0] - len("\\boxed{")] if box[2] == "boxed" else text[box[1] + 1 : run[0][0] - 1]
+        if not _CONNECTIVES.fullmatch(gap) or (not re.search(r"\band\b|\bor\b|,", gap) and box[2] == "math"):
             break
         run.insert(0, box)
     return run
@@ -221,7 +259,7 @@ def _final_answer(text: str) -> str:
     if not found:
         return text
     last = found[-1]
-    tail = text[last.end() :]
+    tail = text[last.end() :].replace("$", " ")  # "The largest $n$ is 34.": the sentence is the answer
     return " " * last.end() + tail if re.search(r"\d", tail) else text
 
 
@@ -235,11 +273,14 @@ def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
     text = _final_answer(text)
     found = statements(text, scope, "latex")
     boxes = segments(strip_markdown(text), "latex")
-    if boxes and boxes[-1][2] == "boxed":
+    if boxes and boxes[-1][2] in ("boxed", "math"):
         joined = _joined_boxes(text, boxes)
         answers = [s for s in found if s.tokens[0].col >= joined[0][0]]
         if len(joined) > 1 and len(answers) == len(joined) and all(isinstance(s.parsed, Ok) for s in answers):
-            return Node("set", tuple(s.parsed.node for s in answers), None, answers[0].tokens[0].col)  # type: ignore[union-attr]
+            items = [s.parsed.node for s in answers]  # type: ignore[union-attr]
+            flat = tuple(x for n in items for x in (n.args if n.op == "set" else (n,)))
+            return Node("set", flat, None, answers[0].tokens[0].col)
+    if boxes and boxes[-1][2] == "boxed":
         found = [s for s in found if s.tokens[0].col >= boxes[-1][0]]
     for stmt in reversed(found):
         parsed = stmt.parsed
@@ -247,6 +288,8 @@ def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
             problem = parsed.message if problem == "no math found" else problem
             continue
         nodes = [parsed.node] if key is None else key.candidates(parsed.node)
+        if nodes and nodes[0].op == "sym" and key is not None and key.node.op != "sym" and stmt is not found[0]:
+            continue  # "... is 14400. I hope it is correct": a lone name in prose is not the answer
         if nodes:
             return nodes[0]
     raise MathError(f"{who}: {problem}")

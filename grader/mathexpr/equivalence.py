@@ -166,13 +166,17 @@ def form_of(node: Node, ctx: Context) -> Form:
         raise MathError("a Maxima setting or definition cannot be compared here", node.col)
     if node.op == "rel" and not set(node.val) & {"in", "notin"}:
         ops: tuple[str, ...] = node.val
+        if any(side.op in (*COLLECTIONS, "matrix") for side in node.args):
+            raise MathError("an equation between lists or matrices is compared by its value", node.col)
         if all(o == "=" for o in ops):
             return Form("eq", (Values(node.args[0], ctx), Values(node.args[-1], ctx)), node=node, ctx=ctx)
         if len(ops) == 1 and not any(side.op == "inf" for side in node.args):
             kind, sign = RELATIONS[ops[0]]
             return Form(kind, (Values(node.args[0], ctx), Values(node.args[1], ctx)), sign=sign, node=node, ctx=ctx)
-    if node.op in ("and", "or") and not any(is_predicate(a) or a.op == "sym" for a in node.args):
-        node = Node("set", node.args, None, node.col)  # "6 and 8", "(7, 11) or (11, 7)": several answers
+    if node.op in ("and", "or") and (
+        not any(is_predicate(a) or a.op == "sym" for a in node.args) or (node.op == "and" and _same_name_twice(node))
+    ):
+        node = Node("set", node.args, None, node.col)  # "6 and 8", "p = -1 and p = 15/8": several answers
     elif is_predicate(node):
         return Form("logic", node=node, ctx=ctx)
     if node.op in SET_OPS:
@@ -200,6 +204,12 @@ def _definition(node: Node, ctx: Context) -> Form:
     renamed = substitute(body, {str(a.val): Node("sym", (), f"#{k}") for k, a in enumerate(head.args)})
     named = Node("define", (renamed,), (str(head.val), len(head.args)), node.col)
     return Form("define", items=(form_of(renamed, ctx),), node=named, ctx=ctx)
+
+
+def _same_name_twice(node: Node) -> bool:
+    """``x = 1 and x = 2`` lists two values of x (nobody means the impossible conjunction)."""
+    names = [a.args[0].val for a in node.args if a.op == "rel" and a.val == ("=",) and a.args[0].op == "sym"]
+    return len(names) == len(node.args) and len(set(names)) < len(names)
 
 
 MAX_PM = 4  # ± signs in one statement: 2^4 variants
@@ -354,10 +364,17 @@ def _assigned_values(form: Form, other: Form) -> Form:
     """``{x = -5, p = 14/3}`` beside a set without equations is the set of the values, ``{-5, 14/3}``."""
     if any(i.kind == "eq" for i in other.items) or not form.items:
         return form
-    if not all(i.kind == "eq" and i.node is not None and _names(i.node.args[0]) for i in form.items):
+    if not any(_assignment(i) for i in form.items):
         return form
-    values = tuple(form_of(i.node.args[-1], i.ctx or Context()) for i in form.items)  # type: ignore[union-attr]
+    values = tuple(
+        form_of(i.node.args[-1], i.ctx or Context()) if _assignment(i) else i  # type: ignore[union-attr]
+        for i in form.items
+    )
     return Form("set", items=values, node=form.node, ctx=form.ctx)
+
+
+def _assignment(form: Form) -> bool:
+    return form.kind == "eq" and form.node is not None and _names(form.node.args[0])
 
 
 def _names(node: Node) -> bool:

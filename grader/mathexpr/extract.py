@@ -154,6 +154,8 @@ def statements(answer: str, scope: Scope, syntax: str = "auto") -> list[Statemen
         math = kind in ("math", "boxed")
         tokens = tokenize(answer[start:end], scope, syntax_of, lenient=True, offset=start)
         toks = _remarks(_digit_groups(tokens, answer, lists=math))
+        if math:
+            toks = _list_marks(toks)
         chunks = _chunks(toks, split_commas=not math)
         chunks = [_as_answers(c) if math and _has_comma(c) else c for c in chunks]
         out += [Statement(answer, chunk, scope.with_dialect(syntax_of)) for chunk in chunks]
@@ -190,6 +192,18 @@ def _remarks(tokens: list[Token]) -> list[Token]:
         out.append(Token("sep", "remark", tokens[start].col, tokens[end].end))
         pos = end + 1
     return out + tokens[pos:]
+
+
+def _list_marks(tokens: list[Token]) -> list[Token]:
+    """Inside math, ``a; b`` lists like ``a, b``, and ``a,\\quad b`` is one comma."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "sep" and tok.val == ";":
+            tok = Token("comma", None, tok.col, tok.end)
+        if tok.kind == "sep" and tok.val in ("quad", "qquad") and out and out[-1].kind == "comma":
+            continue
+        out.append(tok)
+    return out
 
 
 def _as_answers(chunk: list[Token]) -> list[Token]:

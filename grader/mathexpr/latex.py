@@ -190,6 +190,10 @@ class _Lexer:
             return self._symbol_command(name, i, j, out)
         if name in SKIP:
             return j
+        glued = re.match(r"(q?quad)([A-Za-z]+)$", name)
+        if glued and name not in UNSUPPORTED:  # \quadx_2: a space, then x_2
+            out.append(self.tok("sep", glued.group(1), i, i + 1 + len(glued.group(1))))
+            return i + 1 + len(glued.group(1))
         if name in SEPS:
             out.append(self.tok("sep", name, i, j))
         elif name in OPS:

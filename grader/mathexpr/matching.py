@@ -124,7 +124,13 @@ class Key:
     def compare(self, node: Node, symbolic: bool = True) -> Verdict:
         try:
             ctx, value, form = self._context_for(node)
-            answer = form_of(node, ctx)
+            try:
+                answer = form_of(node, ctx)
+            except MathError:
+                if not _is_assignment(node):
+                    raise
+                answer = form_of(node.args[-1], ctx)  # "D = (0, 1)": the value it names
+                node = node.args[-1]
         except ShapeError as exc:  # the answer's own matrices do not fit: a mistake, not a doubt
             return Verdict(False, exc.message)
         except MathError as exc:
