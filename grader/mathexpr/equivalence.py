@@ -296,12 +296,12 @@ def compare(key: Form, answer: Form, tol: Tolerance = EXACT, equations: str = "p
         return _compare_tuples(key, answer, tol)
     if key.kind == "expr" and answer.kind == "expr":
         return _compare_values(key.parts[0], answer.parts[0], tol, key.constant and answer.constant)
-    if key.kind != answer.kind and "logic" not in kinds:
+    if key.kind != answer.kind and "logic" not in kinds and not kinds <= {"lt", "le"}:
         names = {"expr": "an expression", "eq": "an equation", "ne": "an equation"}
         return Verdict(False, f"expected {names.get(key.kind, 'an inequality')}")
     if "expr" in kinds:
         return Verdict(False, "expected a statement" if key.kind == "logic" else "expected an expression")
-    verdict = _compare_relations(key, answer) if "logic" not in kinds else Verdict(None)
+    verdict = _compare_relations(key, answer) if len(kinds) == 1 else Verdict(None)  # x >= 1 is not x > 1
     if verdict.equal is True or (kinds <= {"eq", "ne"} and equations != "solutions"):
         return verdict
     return compare_statements(key, answer)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
+
 from grader.mathexpr.evaluate import DOUBLE, N_POINTS, compile_node, environment, run
 from grader.mathexpr.names import FunctionDef
 from grader.mathexpr.precise import LOW
@@ -278,16 +280,20 @@ RootFinder = Callable[[dict[str, Any], str], list[Any]]
 def _roots_along(atom: Node, functions: Mapping[str, FunctionDef]) -> RootFinder:
     f_mp = compile_node(atom, LOW, functions)
     f_d = compile_node(atom, DOUBLE, functions)
+    names = free_symbols(atom)
+    cache: dict[tuple, list[Any]] = {}
 
     def roots(env: dict[str, Any], name: str) -> list[Any]:
-        if name not in free_symbols(atom):
+        if name not in names:
             return []
-        degree = polynomial_degree(atom, name, functions)
-        if degree is not None and degree <= MAX_DEGREE:
-            found = _polynomial_roots(f_mp, env, name, degree)
-            if found is not None:
-                return found
-        return _bracketed_roots(f_mp, f_d, env, name)
+        key = (name, *(str(env[n]) for n in sorted(names - {name})))  # the line, as far as this atom sees it
+        if key not in cache:
+            degree = polynomial_degree(atom, name, functions)
+            found = None
+            if degree is not None and degree <= MAX_DEGREE:
+                found = _polynomial_roots(f_mp, env, name, degree)
+            cache[key] = found if found is not None else _bracketed_roots(f_mp, f_d, env, name)
+        return cache[key]
 
     return roots
 
@@ -336,13 +342,15 @@ def polynomial_degree(node: Node, name: str, functions: Mapping[str, FunctionDef
 
 
 def _polynomial_roots(f: Any, env: dict[str, Any], name: str, degree: int) -> list[Any] | None:
-    """Real roots from the coefficients, found by interpolation at 0..degree (50 digits)."""
+    """Real roots from the coefficients (interpolated at 0..degree in 50 digits): located in
+    doubles, then polished in 50 digits by Newton's method on p/p', which converges on roots
+    of any multiplicity."""
     values = []
     for t in range(degree + 1):
         v = run(f, {**env, name: _C.mpf(t)}, LOW)
-        if v is None:
+        if v is None or _C.im(v) != 0:
             return None
-        values.append(v)
+        values.append(_C.re(v))
     try:
         matrix = _C.matrix([[_C.mpf(t) ** j for j in range(degree, -1, -1)] for t in range(degree + 1)])
         coeffs = list(_C.lu_solve(matrix, _C.matrix(values)))
@@ -354,12 +362,43 @@ def _polynomial_roots(f: Any, env: dict[str, Any], name: str, degree: int) -> li
     if len(coeffs) <= 1:
         return []
     try:
-        found = _C.polyroots(coeffs, maxsteps=100, extraprec=100)
-    except (_C.NoConvergence, ZeroDivisionError):
+        located = numpy.roots([float(c) for c in coeffs])
+    except (OverflowError, ValueError, numpy.linalg.LinAlgError):
         return None
-    if not isinstance(found, list):
-        found = [found]
-    return [_C.re(r) for r in found if abs(_C.im(r)) <= _C.mpf(10) ** -20 * max(1, abs(r))]
+    out = []
+    for r in located:
+        if abs(r.imag) <= 1e-3 * (1 + abs(r.real)):
+            root = _polish(coeffs, _C.mpf(float(r.real)))
+            if root is not None and abs(_horner(coeffs, root)[0]) <= ZERO * max(scale, 1) * (1 + abs(root)) ** len(
+                coeffs
+            ):
+                out.append(root)
+    return out
+
+
+def _horner(coeffs: list[Any], x: Any) -> tuple[Any, Any, Any]:
+    """p(x), p'(x), p''(x)."""
+    p = dp = ddp = _C.zero
+    for c in coeffs:
+        ddp = ddp * x + 2 * dp
+        dp = dp * x + p
+        p = p * x + c
+    return p, dp, ddp
+
+
+def _polish(coeffs: list[Any], x: Any) -> Any:
+    for _ in range(60):
+        p, dp, ddp = _horner(coeffs, x)
+        if p == 0:
+            return x
+        denominator = dp * dp - p * ddp
+        if denominator == 0:
+            return x
+        step = p * dp / denominator
+        x -= step
+        if abs(step) <= _C.mpf(10) ** -45 * (1 + abs(x)):
+            return x
+    return x
 
 
 def _bracketed_roots(f_mp: Any, f_d: Any, env: dict[str, Any], name: str) -> list[Any]:
@@ -383,16 +422,21 @@ def _bracketed_roots(f_mp: Any, f_d: Any, env: dict[str, Any], name: str) -> lis
 
 
 def _bisect(f: Any, env: dict[str, Any], name: str, lo: Any, hi: Any, sign_lo: int) -> Any:
-    for _ in range(170):  # 60 / 2^170: 50 digits
-        mid = (lo + hi) / 2
-        v = run(f, {**env, name: mid}, LOW)
+    """A sign change narrowed in doubles' worth of steps, then finished by a bracketing solver."""
+
+    def g(t: Any) -> Any:
+        v = run(f, {**env, name: t}, LOW)
         if v is None or _C.im(v) != 0:
-            return None
-        s = (_C.re(v) > 0) - (_C.re(v) < 0)
-        if s == 0:
-            return mid
-        if s == sign_lo:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
+            raise ValueError("undefined")
+        return _C.re(v)
+
+    try:
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            s = (g(mid) > 0) - (g(mid) < 0)
+            if s == 0:
+                return mid
+            lo, hi = (mid, hi) if s == sign_lo else (lo, mid)
+        return _C.findroot(g, (lo, hi), solver="anderson", tol=_C.mpf(10) ** -90, maxsteps=60)
+    except (ValueError, ZeroDivisionError, _C.NoConvergence):
+        return None

@@ -101,3 +101,19 @@ def test_infinity_is_a_bound_never_a_number_in_arithmetic():
     assert verdict("oo", "oo") is True
     assert verdict("-oo", "oo") is False
     assert verdict("oo + 1", "oo") is None
+
+
+@pytest.mark.parametrize(
+    ("student", "teacher", "expected"),
+    [
+        ("x >= 1", "x > 1", False),  # strictness is kept
+        ("x > 1", "x >= 1", False),
+        ("1 <= x", "x >= 1", True),
+        ("x^4 >= 0", "x^2 > 0", False),  # they differ at 0 only
+        ("x^2 = 0", "x^4 = 0", True),  # a root of any multiplicity is found
+        ("(x-1)^2 (x+2) >= 0", "x >= -2", True),
+        ("(x-1)^2 (x+2) > 0", "x > -2", False),  # not at the double root 1
+    ],
+)
+def test_strictness_and_multiple_roots(student, teacher, expected):
+    assert verdict(student, teacher, equations="solutions") is expected
