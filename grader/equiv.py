@@ -32,6 +32,7 @@ from grader.mathexpr import (
     unknown_symbols,
 )
 from grader.mathexpr.equivalence import EXACT
+from grader.mathexpr.evaluate import DOMAIN_KINDS
 from grader.mathexpr.extract import segments, strip_markdown
 from grader.mathexpr.matrices import matrix_shapes
 from grader.normalize import normalize_text
@@ -194,14 +195,14 @@ def _tolerance(test: str, options: Any) -> Tolerance:
     return Tolerance("tol" if test == "exact" else test, number)
 
 
-def _domain(options: Any) -> dict[str, tuple[float, float]]:
+def _domain(options: Any) -> dict[str, Any]:
     raw = options.get("domain") if isinstance(options, dict) else None
     if not isinstance(raw, dict):
         return {}
     try:
-        return {str(k): (float(v[0]), float(v[1])) for k, v in raw.items()}
-    except (TypeError, ValueError, IndexError):
-        raise MathError("domain must map names to [low, high]") from None
+        return {str(k): v if v in DOMAIN_KINDS else (float(v[0]), float(v[1])) for k, v in raw.items()}
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise MathError(f"domain must map names to [low, high] or one of {', '.join(DOMAIN_KINDS)}") from None
 
 
 def _scope(options: Mapping[str, Any], syntax: str) -> Scope:

@@ -20,6 +20,9 @@ from grader.mathexpr.equivalence import EXACT
 from grader.mathexpr.extract import strip_markdown
 from grader.mathexpr.matrices import matrix_shapes
 from grader.mathexpr.names import builtin, canonical_name
+from grader.mathexpr.tree import free_symbols
+
+CONSTANT_NAMES = ("C", "c", "K", "C_1", "c_1", "C_0")  # how an answer writes "+ C"
 
 
 class FunctionSpec(SpecBase):
@@ -36,15 +39,19 @@ class ExpressionSpec(SpecBase):
     forbid_functions: list[str] = Field(default_factory=list)
     extract: Literal["last", "whole", "any"] = "last"
     syntax: Literal["auto", "latex", "plain"] = "auto"
-    domain: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    domain: dict[str, tuple[float, float] | Literal["real", "positive", "negative", "integer", "natural"]] = Field(
+        default_factory=dict
+    )
     tol: float | None = Field(default=None, gt=0, lt=1)
     equations: Literal["proportional", "solutions"] = "proportional"
     matrices: list[str] | dict[str, tuple[int, int]] = Field(default_factory=list)
+    antiderivative: str | None = None  # the variable: answers equal up to a constant of integration
+    constant: Literal["optional", "required"] = "optional"  # with antiderivative: must "+ C" be written?
 
     @model_validator(mode="after")
     def _domain_ranges(self) -> ExpressionSpec:
-        for name, (lo, hi) in self.domain.items():
-            if not lo < hi:
+        for name, where in self.domain.items():
+            if not isinstance(where, str) and not where[0] < where[1]:
                 raise ValueError(f"domain of {name}: the lower bound must be below the upper bound")
         return self
 
@@ -82,8 +89,9 @@ def _syntax_of(text: str, syntax: str) -> str:
 @register("expression", ExpressionSpec)
 def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
     variables, functions = _definitions(ctx, spec)
+    constants = [c for c in CONSTANT_NAMES if c not in variables] if spec.antiderivative else []
     try:
-        scope = build_scope(variables, functions)
+        scope = build_scope([*variables, *constants], functions)
     except MathError as exc:
         raise SpecError(exc.message, ("functions",)) from None
     parsed = read(spec.expr, scope, _syntax_of(spec.expr, spec.syntax))
@@ -105,14 +113,26 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
             domain={canonical_name(n): r for n, r in spec.domain.items()},
             equations=spec.equations,
             matrices=matrix_shapes(spec.matrices),
+            antiderivative=canonical_name(spec.antiderivative) if spec.antiderivative else None,
         )
     except MathError as exc:
         raise SpecError(f"the key cannot be compared: {exc.message}", ("expr",)) from None
-    return _ExpressionChecker(spec, scope, key, required, forbidden)
+    if spec.antiderivative and canonical_name(spec.antiderivative) not in scope.variables:
+        raise SpecError(f"antiderivative: {spec.antiderivative} is not a variable", ("antiderivative",))
+    return _ExpressionChecker(spec, scope, key, required, forbidden, frozenset(constants))
 
 
 class _ExpressionChecker:
-    def __init__(self, spec: ExpressionSpec, scope: Scope, key: Key, required: frozenset, forbidden: frozenset):
+    def __init__(
+        self,
+        spec: ExpressionSpec,
+        scope: Scope,
+        key: Key,
+        required: frozenset,
+        forbidden: frozenset,
+        constants: frozenset[str] = frozenset(),
+    ):
+        self.constants = constants  # names of a constant of integration (antiderivative checks)
         self.spec = spec
         self.scope = scope
         self.key = key
@@ -229,6 +249,8 @@ class _ExpressionChecker:
         banned = sorted(self.forbidden & used)
         if banned:
             return f"the answer must not use {', '.join(banned)}"
+        if self.spec.constant == "required" and self.constants and not free_symbols(node) & self.constants:
+            return "add the constant of integration (+ C)"
         return None
 
 

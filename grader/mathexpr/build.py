@@ -50,6 +50,7 @@ _OTHER: dict[str, Callable[..., Any]] = {
     "min": lambda *a: sp.Min(*a),
     "atan2": sp.atan2,
     "binomial": sp.binomial,
+    "degrees": lambda x: sp.Mul(x, sp.pi / 180, evaluate=False),
 }
 
 

@@ -79,6 +79,7 @@ _RULES = {
     "sign": lambda u: ZERO,
     "floor": lambda u: ZERO,
     "ceil": lambda u: ZERO,
+    "degrees": lambda u: _div(Node("const", (), "pi"), _n(180)),
 }
 
 

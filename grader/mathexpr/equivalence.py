@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.mathexpr.calculus import substitute
-from grader.mathexpr.evaluate import DOUBLE, INNER_LOSS, LARGEST, LOSS, N_POINTS, compile_node, environment, run
+from grader.mathexpr.evaluate import DOUBLE, INNER_LOSS, LARGEST, LOSS, N_POINTS, Domain, compile_node, environment, run
 from grader.mathexpr.matrices import Shape, fold, shape_text
 from grader.mathexpr.names import FunctionDef
 from grader.mathexpr.precise import HIGH, LOW
@@ -70,7 +70,7 @@ class Context:
     """Rubric functions to substitute, and variable ranges to sample from."""
 
     functions: Mapping[str, FunctionDef] = field(default_factory=dict)
-    domain: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    domain: Domain = field(default_factory=dict)
     matrices: Mapping[str, Shape] = field(default_factory=dict)  # symbols that are matrices, by shape
 
 

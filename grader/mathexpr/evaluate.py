@@ -150,6 +150,7 @@ DOUBLE_FUNCS: dict[str, Callable[..., Value]] = {
     "min": lambda *a: min(_real(v) for v in a),
     "atan2": lambda y, x: math.atan2(_real(y), _real(x)),
     "round": lambda x: float(round(_real(x))),  # half to even, as Maxima
+    "degrees": lambda x: _fix(x * (math.pi / 180)),
     "significantfigures": lambda x, n: _d_sigfigs(_real(x), _real(n)),
 }
 
@@ -335,10 +336,33 @@ def sample_values(name: str, lo: float | None = None, hi: float | None = None) -
     return tuple(out)
 
 
-def environment(names: frozenset[str], k: int, domain: Mapping[str, tuple[float, float]], be: Backend) -> Env:
+DOMAIN_KINDS = ("real", "positive", "negative", "integer", "natural")
+Domain = Mapping[str, Any]  # name -> (low, high) or one of DOMAIN_KINDS
+
+
+@lru_cache(maxsize=4096)
+def domain_values(name: str, kind: str) -> tuple[float, ...]:
+    """The default values made positive, negative or whole (integers -19..19, naturals 1..19)."""
+    base = sample_values(name)
+    if kind == "positive":
+        return tuple(abs(v) for v in base)
+    if kind == "negative":
+        return tuple(-abs(v) for v in base)
+    if kind == "integer":
+        return tuple(float(round(2 * v)) for v in base)
+    if kind == "natural":
+        return tuple(float(1 + int(2 * abs(v))) for v in base)
+    return base
+
+
+def environment(names: frozenset[str], k: int, domain: Domain, be: Backend) -> Env:
     env = {}
     for name in names:
-        lo, hi = domain.get(name, (None, None))
+        where = domain.get(name)
+        if isinstance(where, str):
+            env[name] = be.point(domain_values(name, where)[k])
+            continue
+        lo, hi = where if where is not None else (None, None)
         env[name] = be.point(sample_values(name, lo, hi)[k])
     return env
 

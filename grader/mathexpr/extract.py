@@ -26,7 +26,7 @@ _DELIMITED = re.compile(
     re.S,
 )
 _BOXED = re.compile(r"\\boxed\s*\{")
-_LATEX_HINT = re.compile(r"\\[A-Za-z]|[\^_]\{")
+_LATEX_HINT = re.compile(r"\\[A-Za-z%{]|[\^_]\{")
 _SPLIT = {"sep", "word"}
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
 # Markdown emphasis and code around math: **..**, __..__, `..`, ```..```. An opening mark follows no

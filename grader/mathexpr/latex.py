@@ -14,7 +14,7 @@ from grader.mathexpr.tokens import Token, tokenize_plain
 from grader.mathexpr.tree import MAX_DEPTH
 
 FRACS = {"frac", "dfrac", "tfrac", "cfrac"}
-SKIP = {"displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "circ", "degree"}
+SKIP = {"displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "circ"}
 SEPS = {
     "quad", "qquad", "therefore", "because", "Rightarrow", "Longrightarrow", "implies", "iff",
     "Leftrightarrow", "Longleftrightarrow", "rightarrow", "longrightarrow", "impliedby", "hence",
@@ -154,8 +154,10 @@ class _Lexer:
     def _power(self, i: int, stop: int, out: list[Token]) -> int:
         rest = self.text[i + 1 : stop].lstrip()
         for degree in ("\\circ", "{\\circ}", "\\degree", "{^\\circ}"):
-            if rest.startswith(degree):  # 90^\circ is 90
-                return stop - len(rest) + len(degree)
+            if rest.startswith(degree):  # 90^\circ: ninety degrees
+                end = stop - len(rest) + len(degree)
+                out.append(self.tok("op", "deg", i, end))
+                return end
         out.append(self.tok("op", "^", i, i + 1))
         return i + 1
 
@@ -214,6 +216,8 @@ class _Lexer:
             out.append(Token("ident", "T", self.offset + i, self.offset + j))
         elif name == "begin":
             return self._environment(i, j, stop, out)
+        elif name == "degree":
+            out.append(self.tok("op", "deg", i, j))
         elif name in BARS:
             out.append(self.tok("bar", None, i, j))
         elif name in SIZES:
@@ -319,7 +323,9 @@ class _Lexer:
             out.append(self.tok("rp", "\\{", i, j))
         elif name == "|":
             out.append(self.tok("bar", None, i, j))
-        elif name not in ",;:!> %$&#_" and not name.isspace():
+        elif name == "%":
+            out.append(self.tok("op", "%", i, j))  # 25\% is 0.25
+        elif name not in ",;:!> $&#_" and not name.isspace():
             out.append(self.tok("bad", f"unknown command \\{name}", i, j))
         return j
 

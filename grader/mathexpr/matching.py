@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from grader.mathexpr import sandbox
+from grader.mathexpr.calculus import derivative
 from grader.mathexpr.equivalence import EXACT, Context, Form, Tolerance, Verdict, compare, form_of
 from grader.mathexpr.evaluate import N_POINTS
 from grader.mathexpr.matrices import Shape, ShapeError, matrix_symbols
@@ -69,7 +70,12 @@ class Key:
         assignments: bool = True,
         equations: str = "proportional",
         matrices: Mapping[str, Shape] | None = None,
+        antiderivative: str | None = None,
     ):
+        # An antiderivative key compares derivatives: answers equal up to a constant.
+        self.antiderivative = antiderivative
+        if antiderivative is not None:
+            node = derivative(node, antiderivative, scope.functions)
         self.node = node
         self.equations = equations
         self.scope = scope
@@ -123,6 +129,8 @@ class Key:
 
     def compare(self, node: Node, symbolic: bool = True) -> Verdict:
         try:
+            if self.antiderivative is not None:
+                node = derivative(node, self.antiderivative, self.scope.functions)
             ctx, value, form = self._context_for(node)
             try:
                 answer = form_of(node, ctx)
@@ -137,12 +145,26 @@ class Key:
             return Verdict(None, exc.message)
         key = value if value is not None and answer.kind == "expr" else form
         verdict = compare(key, answer, self.tol, self.equations)
+        if verdict.equal is False and _has_degrees(node) and not _has_degrees(self.node):
+            plain = form_of(_without_degrees(node), ctx)  # "90°" for a key written as 90
+            if compare(key, plain, self.tol, self.equations).equal:
+                return Verdict(True, "equal in degrees")
         worth_it = key.kind == answer.kind == "expr" and not (key.constant and answer.constant)
         if verdict.equal is None and symbolic and worth_it and self.tol is EXACT:  # constants: SymPy knows no more
             decided = sandbox.symbolic_equal(key.node, answer.node, self.scope.functions)  # type: ignore[arg-type]
             if decided is not None:
                 return Verdict(decided, "decided symbolically")
         return verdict
+
+
+def _has_degrees(node: Node) -> bool:
+    return any(n.op == "call" and n.val == "degrees" for n in node.walk())
+
+
+def _without_degrees(node: Node) -> Node:
+    if node.op == "call" and node.val == "degrees":
+        return _without_degrees(node.args[0])
+    return Node(node.op, tuple(_without_degrees(a) for a in node.args), node.val, node.col) if node.args else node
 
 
 def _is_assignment(node: Node) -> bool:

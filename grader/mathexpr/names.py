@@ -57,6 +57,7 @@ BUILTINS: dict[str, tuple[int, int]] = {
             "trace",
             "inverse",
             "round",
+            "degrees",
         ],
         (1, 1),
     ),

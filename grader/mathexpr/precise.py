@@ -113,6 +113,7 @@ def make_backend(dps: int) -> Backend:
         "min": lambda *a: min(real(v) for v in a),
         "atan2": lambda y, x: ctx.atan2(real(y), real(x)),
         "round": lambda x: ctx.nint(real(x)),
+        "degrees": lambda x: x * ctx.pi / 180,
         "significantfigures": lambda x, n: sigfigs(real(x), int(real(n))),
     }
     consts = {"pi": +ctx.pi, "e": +ctx.e, "i": ctx.mpc(0, 1)}

@@ -68,7 +68,7 @@ _SINGLE: dict[str, tuple[str, Any]] = {
     **{c: ("root", v) for c, v in _ROOTS.items()},
     **{c: ("lp", c) for c in "([{"},
     **{c: ("rp", o) for c, o in zip(")]}", "([{", strict=True)},
-    "!": ("op", "!"), "|": ("bar", None), ",": ("comma", None), "≈": ("approx", None),
+    "!": ("op", "!"), "°": ("op", "deg"), "|": ("bar", None), ",": ("comma", None), "≈": ("approx", None),
     "∪": ("setop", "union"), "∩": ("setop", "intersection"), "∖": ("setop", "minus"), "∈": ("rel", "in"),
     "∉": ("rel", "notin"), "∅": ("empty", None), "∧": ("logic", "and"), "∨": ("logic", "or"), "¬": ("logic", "not"),
     "∞": ("bad", "infinity is not supported"),
@@ -190,7 +190,7 @@ def _read_symbol(text: str, i: int, offset: int, maxima: bool) -> tuple[list[Tok
     if maxima and ch == ":":
         return [Token("rel", ":", at, at + 1)], i + 1  # radexpand:all, a setting
     if ch == "%":
-        return [], i + 1  # "28%": the number checker owns percentages
+        return [Token("op", "%", at, at + 1)], i + 1  # 28% is 0.28
     if pair == ".T" and not text[i + 2 : i + 3].isalnum() and i and (text[i - 1].isalnum() or text[i - 1] == ")"):
         return [Token("op", "^", at, at + 1), Token("ident", "T", at + 1, at + 2)], i + 2  # numpy's A.T
     default = ("sep", ch) if ch in _SEPS or not ch.isalpha() else ("word", ch)  # Hangul etc.: prose
