@@ -177,7 +177,7 @@ class _ExpressionChecker:
         if verdict.equal is None:
             return Match.needs_review(f"could not decide whether {text!r} equals the key: {verdict.reason}")
         if not verdict.equal:
-            return Match.no()
+            return Match.no(message=verdict.reason if verdict.feedback else None)
         problem = self._problem(conclusion)
         if problem is None:
             return Match.yes(text)

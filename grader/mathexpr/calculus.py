@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from grader.mathexpr.names import FunctionDef
-from grader.mathexpr.tree import MathError, Node, free_symbols
+from grader.mathexpr.tree import MathError, Node, check_built, free_symbols
 
 MAX_ORDER = 5
 
@@ -94,7 +94,7 @@ def derivative(node: Node, var: str, functions: Mapping[str, FunctionDef], order
     if not 0 <= order <= MAX_ORDER:
         raise MathError(f"derivatives of order above {MAX_ORDER} are not supported", node.col)
     for _ in range(order):
-        node = _d(node, var, functions)
+        node = check_built(_d(node, var, functions), "the derivative")
     return node
 
 

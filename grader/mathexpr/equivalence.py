@@ -44,6 +44,7 @@ Approx = tuple[Any, Any]  # (80-digit value, error estimate)
 class Verdict:
     equal: bool | None
     reason: str = ""
+    feedback: bool = False  # the reason is worth showing the student ("yours is 3×1, the answer is 1×3")
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,8 @@ def _compare_matrices(key: Form, answer: Form, tol: Tolerance) -> Verdict:
         )
     assert key.node is not None and answer.node is not None
     if key.node.val != answer.node.val:
-        return Verdict(False, f"yours is {shape_text(answer.node.val)}, the answer is {shape_text(key.node.val)}")
+        shapes = f"yours is {shape_text(answer.node.val)}, the answer is {shape_text(key.node.val)}"
+        return Verdict(False, shapes, feedback=True)
     return _compare_tuples(Form("list", items=key.items), Form("list", items=answer.items), tol)
 
 

@@ -140,7 +140,7 @@ class Key:
                 answer = form_of(node.args[-1], ctx)  # "D = (0, 1)": the value it names
                 node = node.args[-1]
         except ShapeError as exc:  # the answer's own matrices do not fit: a mistake, not a doubt
-            return Verdict(False, exc.message)
+            return Verdict(False, exc.message, feedback=True)
         except MathError as exc:
             return Verdict(None, exc.message)
         key = value if value is not None and answer.kind == "expr" else form

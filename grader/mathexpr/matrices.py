@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader.mathexpr.names import canonical_name
-from grader.mathexpr.tree import MathError, Node
+from grader.mathexpr.tree import MathError, Node, check_built
 
 Shape = tuple[int, int]
 DEFAULT_SIZE = 3  # a square matrix of unknown size; a vector has this many rows
@@ -117,7 +117,7 @@ def fold(node: Node, shapes: Mapping[str, Shape]) -> Node:
     if not involves_matrices(node, shapes):
         return node
     value = _fold(node, shapes)
-    return value.node(node.col) if isinstance(value, Matrix) else value
+    return check_built(value.node(node.col) if isinstance(value, Matrix) else value, "the matrix expression")
 
 
 def _fold(node: Node, shapes: Mapping[str, Shape]) -> Value:

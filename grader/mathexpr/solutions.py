@@ -31,6 +31,7 @@ MAX_BOOLEANS = 6  # propositions: 2^6 assignments at most
 MAX_LINE_VARIABLES = 4
 N_LINES = 3  # sample points each line goes through
 MAX_DEGREE = 12
+MAX_ATOMS = 40  # relations and set ends in both statements together
 SCAN = 241  # grid points of the bracketing search on [-SPAN, SPAN]
 SPAN = 60.0
 _C = LOW.ctx
@@ -251,6 +252,8 @@ def equivalent(a: Compiled, b: Compiled, functions: Mapping[str, FunctionDef], d
     if set(booleans) & (a.numbers | b.numbers):
         return Outcome(None, "a name is used both as a proposition and as a number")
     numbers = sorted(a.numbers | b.numbers)
+    if len(a.atoms) + len(b.atoms) > MAX_ATOMS:
+        return Outcome(None, f"too many relations to compare (more than {MAX_ATOMS})")
     atoms = [(atom, _roots_along(atom, functions)) for atom in (*a.atoms, *b.atoms)]
     compared = 0
     for values in itertools.product((False, True), repeat=len(booleans)):

@@ -21,6 +21,7 @@ MAX_EXP10 = 300  # |n| in a literal like 3e-n
 MAX_POWER = 100_000  # |exponent| when the exponent is a constant
 MAX_FACTORIAL = 100  # largest constant factorial argument
 MAX_ARGS = 50  # arguments of one call (max/min)
+MAX_NODES = 20_000  # a tree built by the reader (matrix products, derivatives), counted as a tree
 
 # Operators of Node.op:
 #   num (val: Fraction)  sym (val: name)  const (val: "pi" | "e" | "i")
@@ -132,6 +133,33 @@ def _signed(term: Node) -> str:
 
 def num(value: Fraction | int, col: int = 0) -> Node:
     return Node("num", (), Fraction(value), col)
+
+
+def tree_size(node: Node, limit: int = MAX_NODES) -> int:
+    """Nodes of ``node`` counted as a tree (shared subtrees once per use), stopping past ``limit``.
+
+    Built trees share subtrees, so their size as a tree - what evaluation walks - can be far
+    larger than their memory: A^6 of a symbolic matrix, the fifth derivative of a product.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        if id(current) in sizes:
+            continue
+        if not done:
+            stack.append((current, True))
+            stack.extend((a, False) for a in current.args if id(a) not in sizes)
+            continue
+        total = 1 + sum(sizes[id(a)] for a in current.args)
+        sizes[id(current)] = min(total, limit + 1)
+    return sizes[id(node)]
+
+
+def check_built(node: Node, what: str) -> Node:
+    if tree_size(node) > MAX_NODES:
+        raise MathError(f"{what} is too large to compare (more than {MAX_NODES} terms)", node.col or None)
+    return node
 
 
 def free_symbols(node: Node) -> frozenset[str]:

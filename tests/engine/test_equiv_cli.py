@@ -33,6 +33,18 @@ HOSTILE = [
     ("x\u202ey", "plain"),
     ("\\frac{" * 300 + "1" + "}{2}" * 300, "latex"),
     ("sin(x)^40 + cos(x)^40 - 1", "plain"),
+    # the readers of sets, logic, matrices and Maxima commands are bounded too
+    ("matrix(" + ",".join("[" + ",".join(["1"] * 40) + "]" for _ in range(40)) + ")", "maxima"),
+    ("(A^T)^6 (B^T)^6", "latex"),
+    ("diff(" * 5 + "x^50*y^50*z^9*w^8*u^7*v^6*t^5" + ",x)" * 5, "maxima"),
+    ("x=1 or " * 200 + "x=0", "maxima"),
+    ("#pm#".join(["x"] * 50), "maxima"),
+    ("not " * 300 + "true", "maxima"),
+    ("%union(" * 150 + "oo(1,2)" + ")" * 150, "maxima"),
+    ("x^12345678 > 1", "maxima"),
+    (r"\begin{vmatrix}" + r"\\".join(["&".join(["a"] * 6)] * 6) + r"\end{vmatrix}", "latex"),
+    ("ev(x, __import__('os').system('touch CANARY'))", "maxima"),
+    ("f(x) := __import__('os')", "maxima"),
 ]
 
 
