@@ -45,6 +45,8 @@ class ExpressionSpec(SpecBase):
     tol: float | None = Field(default=None, gt=0, lt=1)
     equations: Literal["proportional", "solutions"] = "proportional"
     matrices: list[str] | dict[str, tuple[int, int]] = Field(default_factory=list)
+    imaginary: list[Literal["i", "j"]] = Field(default_factory=list)  # names of sqrt(-1): complex answers
+    ordered: bool = True  # false: tuples and lists of roots compare in any order
     antiderivative: str | None = None  # the variable: answers equal up to a constant of integration
     constant: Literal["optional", "required"] = "optional"  # with antiderivative: must "+ C" be written?
 
@@ -91,7 +93,7 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
     variables, functions = _definitions(ctx, spec)
     constants = [c for c in CONSTANT_NAMES if c not in variables] if spec.antiderivative else []
     try:
-        scope = build_scope([*variables, *constants], functions)
+        scope = build_scope([*variables, *constants], functions, imaginary=[u for u in spec.imaginary if u not in variables])
     except MathError as exc:
         raise SpecError(exc.message, ("functions",)) from None
     parsed = read(spec.expr, scope, _syntax_of(spec.expr, spec.syntax))
@@ -114,6 +116,7 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
             equations=spec.equations,
             matrices=matrix_shapes(spec.matrices),
             antiderivative=canonical_name(spec.antiderivative) if spec.antiderivative else None,
+            ordered=spec.ordered,
         )
     except MathError as exc:
         raise SpecError(f"the key cannot be compared: {exc.message}", ("expr",)) from None

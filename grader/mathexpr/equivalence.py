@@ -379,6 +379,13 @@ def _assignment(form: Form) -> bool:
     return form.kind == "eq" and form.node is not None and _names(form.node.args[0])
 
 
+def unordered(form: Form) -> Form:
+    """A tuple or list of roots read as the set of them (a rubric's ``ordered: false``)."""
+    if form.kind in ("tuple", "list"):
+        return Form("set", items=form.items, node=form.node, ctx=form.ctx)
+    return form
+
+
 def _names(node: Node) -> bool:
     """``x``, ``AB``, ``f(x)``: a name for a value (no numbers, no sums)."""
     return all(n.op in ("sym", "mul", "call") for n in node.walk()) or node.op == "call"

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from grader.mathexpr import sandbox
 from grader.mathexpr.calculus import derivative
-from grader.mathexpr.equivalence import EXACT, Context, Form, Tolerance, Verdict, compare, form_of
+from grader.mathexpr.equivalence import EXACT, Context, Form, Tolerance, Verdict, compare, form_of, unordered
 from grader.mathexpr.evaluate import N_POINTS
 from grader.mathexpr.matrices import Shape, ShapeError, matrix_symbols
 from grader.mathexpr.names import FunctionDef, Scope, canonical_name
@@ -71,7 +71,9 @@ class Key:
         equations: str = "proportional",
         matrices: Mapping[str, Shape] | None = None,
         antiderivative: str | None = None,
+        ordered: bool = True,
     ):
+        self.ordered = ordered  # tuples and lists in order, or as sets (roots in any order)
         # An antiderivative key compares derivatives: answers equal up to a constant.
         self.antiderivative = antiderivative
         if antiderivative is not None:
@@ -144,6 +146,8 @@ class Key:
         except MathError as exc:
             return Verdict(None, exc.message)
         key = value if value is not None and answer.kind == "expr" else form
+        if not self.ordered:
+            key, answer = unordered(key), unordered(answer)
         verdict = compare(key, answer, self.tol, self.equations)
         if verdict.equal is False and _has_degrees(node) and not _has_degrees(self.node):
             plain = form_of(_without_degrees(node), ctx)  # "90°" for a key written as 90

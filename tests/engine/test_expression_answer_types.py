@@ -143,3 +143,23 @@ def test_notation_around_the_answer(answer, matched):
 def test_unknown_notation_is_feedback_naming_the_spot():
     match = check({"expr": "x"}, r"x + \foo")
     assert not match.matched and match.message == r"unknown command \foo at column 5"
+
+
+def test_roots_in_any_order_when_the_rubric_says_so():
+    assert not check({"expr": "(1, 2)"}, "(2, 1)").matched
+    assert check({"expr": "(1, 2)", "ordered": False}, "(2, 1)").matched
+    assert not check({"expr": "(1, 2)", "ordered": False}, "(2, 2)").matched
+
+
+@pytest.mark.parametrize(
+    ("key", "answer", "unit", "matched"),
+    [
+        ("e^(i theta)", r"\cos\theta + i \sin\theta", "i", True),
+        ("e^(i theta)", r"\cos\theta - i \sin\theta", "i", False),
+        ("3 + 4j", "4j + 3", "j", True),
+        ("3 + 4j", "5", "j", False),
+    ],
+)
+def test_complex_numbers_with_the_rubric_imaginary_unit(key, answer, unit, matched):
+    spec = {"expr": key, "imaginary": [unit], "variables": ["theta"]}
+    assert check(spec, answer).matched is matched
