@@ -16,11 +16,12 @@ from pydantic import Field, ValidationError, model_validator
 
 from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, SpecError, register
 from grader.mathexpr import Err, Key, MathError, Node, Scope, Tolerance, build_scope, read, statements, unknown_symbols
-from grader.mathexpr.equivalence import EXACT
+from grader.mathexpr.equivalence import EXACT, Verdict
 from grader.mathexpr.extract import strip_markdown
 from grader.mathexpr.matrices import matrix_shapes
 from grader.mathexpr.names import builtin, canonical_name
 from grader.mathexpr.tree import free_symbols
+from grader.mathexpr.units import Unit, in_base_units, split_quantity, unit_of
 
 CONSTANT_NAMES = ("C", "c", "K", "C_1", "c_1", "C_0")  # how an answer writes "+ C"
 
@@ -47,6 +48,8 @@ class ExpressionSpec(SpecBase):
     matrices: list[str] | dict[str, tuple[int, int]] = Field(default_factory=list)
     imaginary: list[Literal["i", "j"]] = Field(default_factory=list)  # names of sqrt(-1): complex answers
     ordered: bool = True  # false: tuples and lists of roots compare in any order
+    unit: str | None = None  # the key's unit (pint's names: "uF", "m/s^2"): answers are compared after conversion
+    require_unit: bool | str = False  # true: the answer must give a unit; a unit name: exactly that unit
     antiderivative: str | None = None  # the variable: answers equal up to a constant of integration
     constant: Literal["optional", "required"] = "optional"  # with antiderivative: must "+ C" be written?
 
@@ -93,7 +96,12 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
     variables, functions = _definitions(ctx, spec)
     constants = [c for c in CONSTANT_NAMES if c not in variables] if spec.antiderivative else []
     try:
-        scope = build_scope([*variables, *constants], functions, imaginary=[u for u in spec.imaginary if u not in variables])
+        scope = build_scope(
+            [*variables, *constants],
+            functions,
+            imaginary=[u for u in spec.imaginary if u not in variables],
+            units=spec.unit is not None,
+        )
     except MathError as exc:
         raise SpecError(exc.message, ("functions",)) from None
     parsed = read(spec.expr, scope, _syntax_of(spec.expr, spec.syntax))
@@ -105,11 +113,12 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
     for name in spec.domain:
         if canonical_name(name) not in scope.variables:
             raise SpecError(f"domain: {name} is not a variable", ("domain",))
+    key_node, unit = _key_quantity(spec, parsed.node)
     required = _function_names(spec.require_functions, scope, "require_functions")
     forbidden = _function_names(spec.forbid_functions, scope, "forbid_functions")
     try:
         key = Key(
-            parsed.node,
+            key_node,
             scope,
             tol=EXACT if spec.tol is None else Tolerance("tol", spec.tol),
             domain={canonical_name(n): r for n, r in spec.domain.items()},
@@ -122,7 +131,29 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
         raise SpecError(f"the key cannot be compared: {exc.message}", ("expr",)) from None
     if spec.antiderivative and canonical_name(spec.antiderivative) not in scope.variables:
         raise SpecError(f"antiderivative: {spec.antiderivative} is not a variable", ("antiderivative",))
-    return _ExpressionChecker(spec, scope, key, required, forbidden, frozenset(constants))
+    checker = _ExpressionChecker(spec, scope, key, required, forbidden, frozenset(constants))
+    checker.unit = unit
+    return checker
+
+
+def _key_quantity(spec: ExpressionSpec, node: Node) -> tuple[Node, Unit | None]:
+    """The key in SI base units, and its unit (None when the item has no unit)."""
+    if spec.unit is None:
+        return node, None
+    unit = unit_of(spec.unit.replace("^", "**"))
+    if unit is None:
+        raise SpecError(f"unknown unit {spec.unit!r}", ("unit",))
+    if isinstance(spec.require_unit, str):
+        exact = unit_of(spec.require_unit.replace("^", "**"))
+        if exact is None or not exact.same_dimension(unit):
+            raise SpecError(f"require_unit: {spec.require_unit!r} is not a unit of {spec.unit}", ("require_unit",))
+    try:
+        value, written = split_quantity(node)
+    except MathError as exc:
+        raise SpecError(f"the key cannot be read: {exc.message}", ("expr",)) from None
+    if written is not None:
+        raise SpecError("write the key's value in expr and its unit in unit", ("expr",))
+    return in_base_units(value, unit), unit
 
 
 class _ExpressionChecker:
@@ -136,6 +167,7 @@ class _ExpressionChecker:
         constants: frozenset[str] = frozenset(),
     ):
         self.constants = constants  # names of a constant of integration (antiderivative checks)
+        self.unit: Unit | None = None  # the key's unit: answers are quantities, compared in SI units
         self.spec = spec
         self.scope = scope
         self.key = key
@@ -176,7 +208,7 @@ class _ExpressionChecker:
         if not usable:
             return Match.no(message=self._problem(sides[-1]) or "no expression found in the answer")
         conclusion = usable[-1]
-        verdict = self.key.compare(conclusion)
+        verdict = self._compare(conclusion)
         if verdict.equal is None:
             return Match.needs_review(f"could not decide whether {text!r} equals the key: {verdict.reason}")
         if not verdict.equal:
@@ -187,7 +219,7 @@ class _ExpressionChecker:
         for side in reversed(usable[:-1]):
             if self._problem(side) is not None:
                 continue
-            other = self.key.compare(side)
+            other = self._compare(side)
             if other.equal:
                 return Match.yes(text)
             if other.equal is None:
@@ -208,7 +240,7 @@ class _ExpressionChecker:
                 if problem is not None:
                     problems.append(problem)
                     continue
-                verdict = self.key.compare(node)
+                verdict = self._compare(node)
                 compared = True
                 if verdict.equal:
                     return Match.yes(text)
@@ -219,6 +251,27 @@ class _ExpressionChecker:
         if compared:  # read and compared, and not the key: a plain miss, not an unreadable answer
             return Match.no(message=_most_helpful(problems) if problems else None)
         return _unread(problems)
+
+    def _compare(self, node: Node) -> Verdict:
+        """The key against one candidate; with a unit, as quantities in SI base units."""
+        if self.unit is None:
+            return self.key.compare(node)
+        try:
+            value, unit = split_quantity(node)
+        except MathError as exc:
+            return Verdict(False, exc.message, feedback=True)
+        required = self.spec.require_unit
+        if unit is None:
+            if required:
+                return Verdict(False, f"give the unit ({self.spec.unit})", feedback=True)
+            return self.key.compare(in_base_units(value, self.unit))  # a bare number is in the key's unit
+        if not unit.same_dimension(self.unit):
+            return Verdict(False, f"{unit.text} is not a unit of {self.spec.unit}", feedback=True)
+        if isinstance(required, str):
+            exact = unit_of(required.replace("^", "**"))
+            if exact is None or exact.factor != unit.factor:
+                return Verdict(False, f"write the answer in {required}", feedback=True)
+        return self.key.compare(in_base_units(value, unit))
 
     def _statements(self, answer: str) -> Any:
         """(text, parse) of each candidate statement in search order.

@@ -71,6 +71,7 @@ UNSUPPORTED = {
     "angle": "angles", "mathcal": "script letters", "overrightarrow": "vectors", "cdotp": "sequences",
 }  # fmt: skip
 _GREEK_CMDS = set(GREEK) | {"pi", "Pi"} | set(VARIANTS)
+_UNIT_TEXT = re.compile(r"[A-Za-z]+(?:\^-?\d)?(?:\s*[/*]\s*[A-Za-z]+(?:\^-?\d)?)+")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
 _PLAIN_RUN = re.compile(r"[^\\{}^_A-Za-z]+")
 
@@ -380,6 +381,10 @@ class _Lexer:
             out += toks
         elif re.fullmatch(r"[A-Za-z]+", word):
             out.append(Token("tident", word, self.offset + i, self.offset + j))
+        elif _UNIT_TEXT.fullmatch(word):  # \mathrm{km/h}, \text{m/s^2}: names a unit reader may know
+            for t in toks:
+                t.split = False
+            out += [Token("tident", t.val, t.col, t.end) if t.kind == "ident" else t for t in toks]
         else:
             out.append(self.tok("word", word, i, j))
         return j

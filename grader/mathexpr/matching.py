@@ -24,6 +24,7 @@ def build_scope(
     open: bool = False,
     dialect: str = "plain",
     imaginary: Iterable[str] = (),
+    units: bool = False,
 ) -> Scope:
     """A scope with rubric functions parsed (plain syntax) and checked.
 
@@ -50,6 +51,7 @@ def build_scope(
         open=open,
         dialect=dialect,
         imaginary=frozenset(imaginary),
+        units=units,
     )
 
 

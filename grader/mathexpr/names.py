@@ -158,9 +158,10 @@ class Scope:
     open: bool = False
     dialect: str = "plain"
     imaginary: frozenset[str] = frozenset()
+    units: bool = False  # unit names (cm, kg, \\mu F) are read as units
 
     def with_dialect(self, dialect: str) -> Scope:
-        return Scope(self.variables, self.functions, self.open, dialect, self.imaginary)
+        return Scope(self.variables, self.functions, self.open, dialect, self.imaginary, self.units)
 
     def symbol_allowed(self, name: str) -> bool:
         # Maxima needs explicit "*", so a long name there is one symbol, not a typo of a product.

@@ -217,7 +217,7 @@ class _Parser:
         return left
 
     def starts_factor(self, tok: Token) -> bool:
-        if tok.kind in ("sym", "const", "func", "root", "lp"):
+        if tok.kind in ("sym", "const", "func", "root", "lp", "unit"):
             return True
         return tok.kind == "bar" and self.bars == 0
 
@@ -279,6 +279,8 @@ class _Parser:
             return Node(tok.kind, (), tok.val, col)
         if tok.kind == "truth":
             return Node("truth", (), tok.val, col)
+        if tok.kind == "unit":
+            return Node("unit", (), tok.val, col)
         if tok.kind == "empty":
             return Node("set", (), None, col)
         if infinity_sign(tok):

@@ -25,6 +25,7 @@ from grader.mathexpr.names import (
     is_simple,
 )
 from grader.mathexpr.tree import MAX_DIGITS, MAX_EXP10
+from grader.mathexpr.units import is_unit_name
 
 
 @dataclass(slots=True)
@@ -218,6 +219,14 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
     for k, tok in enumerate(tokens):
         if tok.base:
             tok.base = resolve(tok.base, scope, lenient)
+        if scope.units and out and tok.kind == "ident" and tok.val == "Omega" and tok.col - out[-1].end <= 1:
+            if str(out[-1].val) in ("k", "M", "G", "m") and out[-1].kind in ("sym", "unit"):  # k\Omega
+                out[-1] = Token("unit", f"{out[-1].val}ohm", out[-1].col, tok.end)
+                continue
+        if scope.units and out and out[-1].kind == "sym" and out[-1].val == "mu" and tok.kind in ("ident", "tident"):
+            if is_unit_name("u" + str(tok.val)) and "mu" not in scope.variables:  # \mu\mathrm{F}, µF
+                out[-1] = Token("unit", "u" + str(tok.val), out[-1].col, tok.end)
+                continue
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         applied = nxt is not None and nxt.kind == "lp" and nxt.val == "("
         if tok.kind == "ident":
@@ -226,6 +235,8 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
             kind, val = _meaning(str(tok.val), scope, applied)
             if kind is None and str(tok.val) in PROSE_LOGIC:
                 kind, val = "logic", str(tok.val)
+            elif kind is None and scope.units and is_unit_name(str(tok.val)):
+                kind, val = "unit", str(tok.val)
             out.append(replace(tok, kind=kind or "word", val=val if kind else tok.val))
         else:
             out.append(tok)
@@ -237,6 +248,8 @@ def _resolve_one(tok: Token, scope: Scope, lenient: bool, applied: bool) -> list
     kind, val = _meaning(name, scope, applied)
     if kind is not None:
         return [replace(tok, kind=kind, val=val)]
+    if scope.units and is_unit_name(name):
+        return [replace(tok, kind="unit", val=name)]
     if name in RESERVED:
         return [replace(tok, kind="word" if lenient else "bad", val=RESERVED[name])]
     if name in LOGIC and (not lenient or name in PROSE_LOGIC):
@@ -282,6 +295,8 @@ def _meaning(name: str, scope: Scope, applied: bool) -> tuple[str | None, object
         return "func", name
     if name in scope.variables:
         return "sym", name
+    if scope.units and name == "Omega":
+        return "unit", "ohm"
     fn = builtin(name)
     if fn is not None and (len(name) > 1 or applied):
         return "func", fn

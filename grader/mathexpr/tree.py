@@ -30,7 +30,7 @@ MAX_NODES = 20_000  # a tree built by the reader (matrix products, derivatives),
 #   tuple (parenthesised, comma separated)  list [a, b]  set {a, b}
 #   interval (val: (left closed, right closed); args: the two ends)  inf (val: +1 | -1, only as a bound)
 #   and  or  not  xor  implies  xnor (logic)  truth (val: bool)  union  intersection  minus (sets)
-#   matrix (val: (rows, columns); args: the entries row by row)
+#   matrix (val: (rows, columns); args: the entries row by row)  unit (val: a unit name, see units.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ def show(node: Node, outer: int = 0) -> str:
         v = node.val
         text = str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
         return f"({text})" if (v < 0 or v.denominator != 1) and outer > 1 else text
-    if op in ("sym", "const"):
+    if op in ("sym", "const", "unit"):
         return str(node.val)
     if op == "inf":
         return "inf" if node.val > 0 else "-inf"

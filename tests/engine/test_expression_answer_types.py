@@ -163,3 +163,34 @@ def test_roots_in_any_order_when_the_rubric_says_so():
 def test_complex_numbers_with_the_rubric_imaginary_unit(key, answer, unit, matched):
     spec = {"expr": key, "imaginary": [unit], "variables": ["theta"]}
     assert check(spec, answer).matched is matched
+
+
+@pytest.mark.parametrize(
+    ("spec", "answer", "matched", "message"),
+    [
+        ({"unit": "uF"}, r"4.7 \mu\mathrm{F}", True, None),
+        ({"unit": "uF"}, "4.7 µF", True, None),
+        ({"unit": "uF"}, r"4.7\times 10^{-6}\,\mathrm{F}", True, None),  # equal after conversion
+        ({"unit": "uF"}, "4.7", True, None),  # a bare number is in the key's unit
+        ({"unit": "uF", "require_unit": True}, "4.7", False, "give the unit (uF)"),
+        ({"unit": "uF"}, "4.7 mF", False, None),
+        ({"unit": "uF"}, "4.7 m", False, "m is not a unit of uF"),
+        ({"unit": "uF", "require_unit": "uF"}, r"4.7\times 10^{-6}\,\mathrm{F}", False, "write the answer in uF"),
+    ],
+)
+def test_quantities_with_units(spec, answer, matched, message):
+    match = check({"expr": "4.7", **spec}, answer)
+    assert match.matched is matched and match.message == message and match.review is None
+
+
+def test_unit_tolerance_applies_after_conversion():
+    spec = {"expr": "30", "unit": "km/h", "tol": 0.01}
+    assert check(spec, r"\frac{25}{3}\,\mathrm{m/s}").matched
+    assert check(spec, r"8.3\,\mathrm{m/s}").matched  # within 1% of 8.33 m/s
+    assert not check(spec, r"8\,\mathrm{m/s}").matched
+    assert check({"expr": "2", "unit": "kohm"}, r"2000 \Omega").matched
+
+
+def test_unknown_units_are_rubric_errors():
+    with pytest.raises(SpecError):
+        check({"expr": "4.7", "unit": "furlongs per fortnightz"}, "4.7")
