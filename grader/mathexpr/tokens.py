@@ -219,14 +219,10 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
     for k, tok in enumerate(tokens):
         if tok.base:
             tok.base = resolve(tok.base, scope, lenient)
-        if scope.units and out and tok.kind == "ident" and tok.val == "Omega" and tok.col - out[-1].end <= 1:
-            if str(out[-1].val) in ("k", "M", "G", "m") and out[-1].kind in ("sym", "unit"):  # k\Omega
-                out[-1] = Token("unit", f"{out[-1].val}ohm", out[-1].col, tok.end)
-                continue
-        if scope.units and out and out[-1].kind == "sym" and out[-1].val == "mu" and tok.kind in ("ident", "tident"):
-            if is_unit_name("u" + str(tok.val)) and "mu" not in scope.variables:  # \mu\mathrm{F}, µF
-                out[-1] = Token("unit", "u" + str(tok.val), out[-1].col, tok.end)
-                continue
+        prefixed = _prefixed_unit(out[-1], tok, scope) if scope.units and out else None
+        if prefixed is not None:
+            out[-1] = prefixed
+            continue
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         applied = nxt is not None and nxt.kind == "lp" and nxt.val == "("
         if tok.kind == "ident":
@@ -241,6 +237,17 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
         else:
             out.append(tok)
     return out
+
+
+def _prefixed_unit(prev: Token, tok: Token, scope: Scope) -> Token | None:
+    """``\\mu\\mathrm{F}`` and ``µF`` are microfarads, ``k\\Omega`` kiloohms: a prefix read as a symbol, then a unit."""
+    kilo_ohm = tok.kind == "ident" and tok.val == "Omega" and tok.col - prev.end <= 1
+    if kilo_ohm and prev.kind in ("sym", "unit") and str(prev.val) in ("k", "M", "G", "m"):
+        return Token("unit", f"{prev.val}ohm", prev.col, tok.end)
+    micro = prev.kind == "sym" and prev.val == "mu" and tok.kind in ("ident", "tident") and "mu" not in scope.variables
+    if micro and is_unit_name("u" + str(tok.val)):
+        return Token("unit", "u" + str(tok.val), prev.col, tok.end)
+    return None
 
 
 def _resolve_one(tok: Token, scope: Scope, lenient: bool, applied: bool) -> list[Token]:
