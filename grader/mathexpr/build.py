@@ -77,6 +77,11 @@ def to_sympy(node: Node, functions: Mapping[str, FunctionDef], env: Mapping[str,
         return _pow(*parts)
     if op == "fact":
         return sp.factorial(parts[0])
+    if op in ("sum", "prod"):
+        index = sp.Symbol(str(node.val), integer=True)
+        body = to_sympy(node.args[0], functions, {**(env or {}), str(node.val): index})
+        big = sp.Sum if op == "sum" else sp.Product
+        return big(body, (index, parts[1], parts[2]))
     if op == "call":
         return _call(str(node.val), parts, functions)
     raise MathError(f"{op} cannot be built")

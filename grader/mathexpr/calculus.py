@@ -130,6 +130,9 @@ def _d(node: Node, var: str, functions: Mapping[str, FunctionDef]) -> Node:
         return _mul(node, inner)
     if op == "call":
         return _d_call(node, var, functions)
+    fixed_bounds = var not in free_symbols(a[1]) | free_symbols(a[2]) if op == "sum" else False
+    if fixed_bounds and var != node.val:  # the derivative of a sum is the sum of the derivatives
+        return Node("sum", (_d(a[0], var, functions), a[1], a[2]), node.val, node.col)
     raise MathError(f"the derivative of {op} is not supported", node.col)
 
 

@@ -254,9 +254,42 @@ def compile_node(node: Node, be: Backend, functions: Mapping[str, FunctionDef]) 
         return lambda env: fact(f0(env))
     if op == "call":
         return _compile_call(str(node.val), subs, be, functions)
+    if op in ("sum", "prod"):
+        return _big(op, str(node.val), subs, be)
     what = {"rel": "a relation", "tuple": "a tuple", "list": "a list", "set": "a set", "interval": "an interval",
             "inf": "infinity", "pm": "±"}.get(op, op)  # fmt: skip
     raise MathError(f"{what} cannot be evaluated here")
+
+
+MAX_TERMS = 10_000
+
+
+def _whole(v: Value) -> int:
+    z = complex(v)
+    if abs(z.imag) > 1e-9 or abs(z.real) > 1e9 or abs(z.real - round(z.real)) > 1e-9:
+        raise ValueError("a bound of a sum is not a whole number")
+    return round(z.real)
+
+
+def _big(op: str, index: str, subs: list[Compiled], be: Backend) -> Compiled:
+    body, lo, hi = subs
+    zero, one = be.number(Fraction(0)), be.number(Fraction(1))
+
+    def total(env: Env) -> Value:
+        a, b = _whole(lo(env)), _whole(hi(env))
+        if b - a > MAX_TERMS:
+            raise OverflowError("too many terms")
+        inner = dict(env)
+        acc = zero if op == "sum" else one
+        for k in range(a, b + 1):
+            inner[index] = be.number(Fraction(k))
+            acc = acc + body(inner) if op == "sum" else acc * body(inner)
+        for mark in (LOSS, INNER_LOSS):  # cancellation inside the terms counts for the whole
+            if mark in inner:
+                env[mark] = max(env.get(mark, 0), inner[mark])
+        return be.fix(acc)
+
+    return total
 
 
 def _tracked_sum(subs: list[Compiled]) -> Compiled:

@@ -61,7 +61,7 @@ ACCENTS = {"hat": "_hat", "widehat": "_hat", "bar": "_bar", "overline": "_bar", 
            "widetilde": "_tilde", "vec": "", "dot": "_dot", "ddot": "_ddot"}  # fmt: skip
 UNSUPPORTED = {
     "infty": "infinity", "cdots": "sequences", "ldots": "sequences", "dots": "sequences", "vdots": "sequences",
-    "ddots": "sequences", "sum": "sums", "prod": "products", "int": "integrals", "iint": "integrals",
+    "ddots": "sequences", "int": "integrals", "iint": "integrals",
     "oint": "integrals", "lim": "limits", "partial": "derivatives", "nabla": "derivatives", "prime": "derivatives",
     "subset": "sets",
     "subseteq": "sets", "mathbb": "sets", "forall": "logic",
@@ -219,6 +219,8 @@ class _Lexer:
             return self._environment(i, j, stop, out)
         elif name == "degree":
             out.append(self.tok("op", "deg", i, j))
+        elif name in ("sum", "prod"):
+            return self._big_operator(name, i, j, stop, out)
         elif name in BARS:
             out.append(self.tok("bar", None, i, j))
         elif name in SIZES:
@@ -290,6 +292,22 @@ class _Lexer:
             toks.append(self.tok("rp", "(", close, close))
         out += toks
         return close
+
+    def _big_operator(self, name: str, i: int, j: int, stop: int, out: list[Token]) -> int:
+        """``\\sum_{k=1}^{n}``: the bounds travel with the token; the parser reads the body after it."""
+        bounds: dict[str, list[Token]] = {}
+        for _ in range(2):
+            k = j
+            while k < stop and self.text[k].isspace():
+                k += 1
+            if k < stop and self.text[k] in "_^" and self.text[k] not in bounds:
+                mark = self.text[k]
+                toks, j, _raw = self._arg(k + 1, stop)
+                bounds[mark] = toks
+            elif self.text.startswith("\\limits", k):
+                j = k + len("\\limits")
+        out.append(Token("bigop", (name, bounds.get("_"), bounds.get("^")), self.offset + i, self.offset + j))
+        return j
 
     def _cells(self, start: int, stop: int) -> list[list[tuple[int, int]]]:
         """Rows (at ``\\\\``) of cells (at ``&``) outside braces, as (start, end) spans."""

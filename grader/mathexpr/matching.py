@@ -86,13 +86,14 @@ class Key:
         self.tol = tol
         self.declared = dict(matrices or {})
         self.assignments = assignments
-        self.ctx = Context(scope.functions, dict(domain or {}), matrix_symbols([node], self.declared))
+        self.domain = dict(domain or {})
+        self.ctx = Context(scope.functions, self._domain_for([node]), matrix_symbols([node], self.declared))
         self.value, self.form = self._forms(self.ctx)
         for part in self.form.parts + (self.value.parts if self.value else ()):  # computed now, reused
             part.double()
             for k in range(N_POINTS):
                 part.precise(k)
-        self._by_matrices: dict[tuple, tuple[Form | None, Form]] = {}
+        self._by_context: dict[tuple, tuple[Form | None, Form]] = {}
 
     def _forms(self, ctx: Context) -> tuple[Form | None, Form]:
         # A key "k = 1", "f(x) = x^2" or "(p, q) = (3, 2)" names a value: the answer may give just the value.
@@ -107,16 +108,24 @@ class Key:
             form = value  # "(p, q) = (3, 2)" can only be compared as its value
         return value, form
 
+    def _domain_for(self, nodes: list[Node]) -> dict:
+        """A symbol in the bounds of a sum (``sum(k^2, k, 1, n)``) counts: it is sampled at 1, 2, 3, ..."""
+        counts = {
+            s for node in nodes for big in node.walk() if big.op in ("sum", "prod") for s in free_symbols(big.args[2])
+        }
+        return {**{s: "natural" for s in counts}, **self.domain}
+
     def _context_for(self, node: Node) -> tuple[Context, Form | None, Form]:
         """Matrices a transpose in the answer reveals (``(AB)^T``) are matrices in the key too."""
         shapes = matrix_symbols([self.node, node], self.declared)
-        if shapes == self.ctx.matrices:
+        domain = self._domain_for([self.node, node])
+        if shapes == self.ctx.matrices and domain == self.ctx.domain:
             return self.ctx, self.value, self.form
-        ctx = Context(self.ctx.functions, self.ctx.domain, shapes)
-        cached = tuple(sorted(shapes.items()))
-        if cached not in self._by_matrices:
-            self._by_matrices[cached] = self._forms(ctx)
-        return ctx, *self._by_matrices[cached]
+        ctx = Context(self.ctx.functions, domain, shapes)
+        cached = (tuple(sorted(shapes.items())), tuple(sorted(domain.items(), key=str)))
+        if cached not in self._by_context:
+            self._by_context[cached] = self._forms(ctx)
+        return ctx, *self._by_context[cached]
 
     def candidates(self, node: Node, every_side: bool = False) -> list[Node]:
         """The parts of a student statement to compare with this key.

@@ -23,7 +23,7 @@ VALUE_KEEPING = frozenset({
     "dispdp", "remove_numerical_inert", "scientific_notation", "boolean_form", "stack_single_variable_solver",
     "nounify", "verbify", "float", "bfloat", "simplify",
 })  # fmt: skip
-REWRITTEN = VALUE_KEEPING | {"ntuple", "stackunits", "diff", "noundiff", "displaysci", "exdowncase"}
+REWRITTEN = VALUE_KEEPING | {"ntuple", "stackunits", "diff", "noundiff", "displaysci", "exdowncase", "sum", "product"}
 NUMERIC = {"round": (1, 1), "significantfigures": (2, 2)}
 FUNCTIONS = REWRITTEN | set(NUMERIC)
 
@@ -46,6 +46,12 @@ def rewrite(name: str, args: list[Node], functions: Mapping[str, FunctionDef], c
         return _lower(args[0])
     if name in ("diff", "noundiff"):
         return _diff(args, functions, col)
+    if name in ("sum", "product"):  # sum(k^2, k, 1, n)
+        if len(args) != 4 or args[1].op != "sym":
+            raise MathError(f"{name} takes an expression, its index and two bounds", col)
+        from grader.mathexpr.parse import big
+
+        return big("sum" if name == "sum" else "prod", args[0], str(args[1].val), args[2], args[3], col)
     return None
 
 

@@ -87,6 +87,16 @@ CONSTRUCTORS = frozenset({"oo", "oc", "co", "cc", "matrix", "union", "intersecti
 _ENDS = {"oo": (False, False), "oc": (False, True), "co": (True, False), "cc": (True, True)}
 
 
+MAX_TERMS = 10_000  # terms of a sum or product with constant bounds
+
+
+def big(name: str, body: Node, index: str, lo: Node, hi: Node, col: int) -> Node:
+    """A sum or product node; constant bounds are checked for size here, others when evaluated."""
+    if lo.op == "num" and hi.op == "num" and hi.val - lo.val > MAX_TERMS:
+        raise MathError(f"the {'sum' if name == 'sum' else 'product'} has too many terms (more than {MAX_TERMS})", col)
+    return Node("sum" if name == "sum" else "prod", (body, lo, hi), index, col)
+
+
 def _setting(node: Node) -> bool:
     return node.op == "rel" and node.val == (":",)
 
@@ -281,6 +291,8 @@ class _Parser:
             return Node("truth", (), tok.val, col)
         if tok.kind == "unit":
             return Node("unit", (), tok.val, col)
+        if tok.kind == "bigop":
+            return self.big_operator(tok)
         if tok.kind == "empty":
             return Node("set", (), None, col)
         if infinity_sign(tok):
@@ -299,6 +311,22 @@ class _Parser:
                 return Node("pow", (arg, Node("num", (), Fraction(1, 4), col)), None, col)
             return Node("call", (arg,), tok.val, col)
         raise self.fail(tok)
+
+    def big_operator(self, tok: Token) -> Node:
+        """``\\sum_{k=1}^{n} body`` and ``\\prod``: the body is the product that follows."""
+        name, lower, upper = tok.val
+        col = self.col(tok)
+        what = "sum" if name == "sum" else "product"
+        if not lower or not upper:
+            raise MathError(f"a {what} needs its bounds, as in \\{name}_{{k=1}}^{{n}}", col)
+        start = parse_tokens(lower, self.scope, self.origin)
+        if start.op != "rel" or start.val != ("=",) or start.args[0].op != "sym":
+            raise MathError(f"the lower bound of a {what} names its index: k=1", col)
+        end = parse_tokens(upper, self.scope, self.origin)
+        self.enter(tok)
+        body = self.term()
+        self.depth -= 1
+        return big(name, body, str(start.args[0].val), start.args[1], end, col)
 
     def group(self, open_tok: Token) -> Node:
         """``(a)``; tuples ``(a, b)``, lists ``[a, b]``, sets ``{a, b}`` / ``\\{a\\}``; intervals ``(a, b]``.

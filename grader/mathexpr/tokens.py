@@ -219,6 +219,9 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
     for k, tok in enumerate(tokens):
         if tok.base:
             tok.base = resolve(tok.base, scope, lenient)
+        if tok.kind == "bigop":
+            name, lower, upper = tok.val
+            tok.val = (name, *(None if b is None else resolve(b, scope, lenient) for b in (lower, upper)))
         prefixed = _prefixed_unit(out[-1], tok, scope) if scope.units and out else None
         if prefixed is not None:
             out[-1] = prefixed

@@ -31,6 +31,7 @@ MAX_NODES = 20_000  # a tree built by the reader (matrix products, derivatives),
 #   interval (val: (left closed, right closed); args: the two ends)  inf (val: +1 | -1, only as a bound)
 #   and  or  not  xor  implies  xnor (logic)  truth (val: bool)  union  intersection  minus (sets)
 #   matrix (val: (rows, columns); args: the entries row by row)  unit (val: a unit name, see units.py)
+#   sum  prod (val: the index; args: body, lower bound, upper bound; the index is bound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ def show(node: Node, outer: int = 0) -> str:
                                      for r in range(rows)) + ")"  # fmt: skip
     if op == "truth":
         return "true" if node.val else "false"
+    if op in BIG_OPS:
+        return f"{op}({show(a[0])}, {node.val}, {show(a[1])}, {show(a[2])})"
     if op in _WORDS:
         if op == "not":
             return f"not {show(a[0], 9)}"
@@ -163,7 +166,25 @@ def check_built(node: Node, what: str) -> Node:
 
 
 def free_symbols(node: Node) -> frozenset[str]:
-    return frozenset(n.val for n in node.walk() if n.op == "sym")
+    """The symbols a value depends on; a sum's index is bound inside it (``sum(k^2, k, 1, n)`` is in n)."""
+    if not any(n.op in BIG_OPS for n in node.walk()):
+        return frozenset(n.val for n in node.walk() if n.op == "sym")
+    return _free(node)
+
+
+BIG_OPS = ("sum", "prod")
+
+
+def _free(node: Node) -> frozenset[str]:
+    if node.op == "sym":
+        return frozenset({node.val})
+    if node.op in BIG_OPS:
+        body, lo, hi = node.args
+        return (_free(body) - {node.val}) | _free(lo) | _free(hi)
+    out: frozenset[str] = frozenset()
+    for a in node.args:
+        out |= _free(a)
+    return out
 
 
 def called_functions(node: Node) -> frozenset[str]:

@@ -65,3 +65,20 @@ def test_function_definitions(student, teacher, expected):
 
 def test_unknown_maxima_commands_stay_unknown():
     assert verdict("integrate(x, x)", "x^2/2") is None
+
+
+@pytest.mark.parametrize(
+    ("student", "teacher", "syntax", "expected"),
+    [
+        ("1+k+k^2+k^3", "sum(k^n,n,0,3)", "maxima", True),
+        ("1+k+k^2", "sum(k^n,n,0,3)", "maxima", False),
+        ("n*(n+1)*(2*n+1)/6", "sum(k^2,k,1,n)", "maxima", True),  # n in a bound counts 1, 2, 3, ...
+        ("sum((k+1)^2,k,0,n-1)", "sum(k^2,k,1,n)", "maxima", True),
+        ("cos(x)*cos(2*x)*cos(3*x)", "product(cos(k*x),k,1,3)", "maxima", True),
+        (r"$\sum_{k=1}^{n} k + 1$", r"$\frac{n(n+1)}{2} + 1$", "latex", True),
+        (r"$\prod_{i=1}^{4} i$", "$24$", "latex", True),
+        (r"$\sum_{k=0}^{10^9} k$", "$1$", "latex", None),  # too many terms: undecided, never a hang
+    ],
+)
+def test_sums_and_products_with_their_bounds(student, teacher, syntax, expected):
+    assert check_case({"student": student, "teacher": teacher, "syntax": syntax})[0] is expected
