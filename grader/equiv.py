@@ -87,10 +87,13 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
     student, teacher = normalize_text(student), normalize_text(teacher)  # as the grader sees answers
     if case.get("syntax") in ("latex", "text") or (case.get("syntax") is None and "\\" in student + teacher):
         student, teacher = _single_escapes(student), _single_escapes(teacher)
-    test = TESTS.get(str(case.get("test") or "equiv").lower())
+    name = str(case.get("test") or "equiv").lower()
+    kinds = TYPE_TESTS.get(name)
+    test = TESTS.get(name) or ("exact" if kinds is not None or name == "antiderivative" else None)
     if test is None:
         return None, f"test {case.get('test')!r} is not supported"
     options = case.get("options")
+    opts = options if isinstance(options, dict) else {}
     try:
         tol = _tolerance(test, options)
         syntax = SYNTAXES.get(str(case.get("syntax") or guess_syntax(student + teacher)), "plain")
@@ -109,13 +112,34 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
         equations = options.get("equations", "proportional") if isinstance(options, dict) else "proportional"
         if equations not in ("proportional", "solutions"):
             raise MathError("equations must be proportional or solutions")
+        variable = str(opts.get("variable") or "x") if name == "antiderivative" else None
         key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex", equations=equations,
-                  matrices=matrix_shapes(options.get("matrices") if isinstance(options, dict) else None))  # fmt: skip
+                  matrices=matrix_shapes(opts.get("matrices")), antiderivative=variable,
+                  ordered=opts.get("ordered", True) is not False)  # fmt: skip
         answer = _read(student, scope, syntax, "the student's answer", key)
     except MathError as exc:
         return None, exc.message
+    if kinds is not None:
+        if key.form.kind not in kinds:
+            return None, f"the teacher's answer is not {TYPE_NAMES[name]}"
+        answer_kind = key.kind_of(answer)
+        if answer_kind not in kinds:
+            return False, f"expected {TYPE_NAMES[name]}"
     verdict = key.compare(answer)
     return verdict.equal, verdict.reason
+
+
+# `test` may name the type both answers must have (then they are compared as usual).
+TYPE_TESTS = {
+    "expression": {"expr"}, "equation": {"eq"}, "inequality": {"lt", "le", "ne"}, "logic": {"logic"},
+    "set": {"set", "realset"}, "interval": {"interval", "realset"}, "tuple": {"tuple"}, "list": {"list"},
+    "matrix": {"matrix"}, "definition": {"define"},
+}  # fmt: skip
+TYPE_NAMES = {
+    "expression": "an expression", "equation": "an equation", "inequality": "an inequality",
+    "logic": "a statement of logic", "set": "a set", "interval": "an interval", "tuple": "a tuple",
+    "list": "a list", "matrix": "a matrix", "definition": "a function definition",
+}  # fmt: skip
 
 
 # Maxima functions that change an expression's form but not its value. Teacher (STACK) strings

@@ -140,6 +140,13 @@ class Key:
             return list(node.args) if every_side else [node.args[-1]]
         return [node]
 
+    def kind_of(self, node: Node) -> str | None:
+        """The kind of answer ``node`` is (expr, eq, set, matrix, ...), None when it cannot be compared."""
+        try:
+            return form_of(node, self._context_for(node)[0]).kind
+        except MathError:
+            return None
+
     def compare(self, node: Node, symbolic: bool = True) -> Verdict:
         try:
             if self.antiderivative is not None:

@@ -151,3 +151,42 @@ def test_collections_and_teacher_wrappers(student, teacher, syntax, verdict):
     from grader.equiv import check_case
 
     assert check_case({"student": student, "teacher": teacher, "syntax": syntax})[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict"),
+    [
+        ({"student": "{2, 1}", "teacher": "{1, 2}", "test": "set"}, True),
+        ({"student": "(1, 2)", "teacher": "{1, 2}", "test": "set"}, False),  # the type is named: a tuple is not it
+        ({"student": "x <= 2", "teacher": "(-oo, 2]", "test": "interval"}, False),
+        ({"student": "x <= 2", "teacher": "(-oo, 2]"}, True),  # unnamed: the same numbers
+        ({"student": "x > 2", "teacher": "2 < x", "test": "inequality"}, True),
+        ({"student": "[[1, 2], [3, 4]]", "teacher": "[[1, 2], [3, 4]]", "test": "matrix"}, True),
+        ({"student": "x^3/3 + 5", "teacher": "x^3/3", "test": "antiderivative"}, True),
+        ({"student": "t^3/3 + C", "teacher": "t^3/3", "test": "antiderivative", "options": {"variable": "t"}}, True),
+        ({"student": "(2, 1)", "teacher": "(1, 2)", "options": {"ordered": False}}, True),
+        (
+            {
+                "student": "A^{-1} B^{-1}",
+                "teacher": "(BA)^{-1}",
+                "syntax": "latex",
+                "options": {"matrices": ["A", "B"]},
+            },
+            True,
+        ),
+        (
+            {
+                "student": "B^{-1} A^{-1}",
+                "teacher": "(BA)^{-1}",
+                "syntax": "latex",
+                "options": {"matrices": ["A", "B"]},
+            },
+            False,
+        ),
+        ({"student": "sqrt(x^2)", "teacher": "x", "options": {"domain": {"x": "positive"}}}, True),
+    ],
+)
+def test_tests_naming_a_type_and_the_options_of_the_new_types(case, verdict):
+    from grader.equiv import check_case
+
+    assert check_case(case)[0] is verdict
