@@ -51,6 +51,7 @@ _OTHER: dict[str, Callable[..., Any]] = {
     "atan2": sp.atan2,
     "binomial": sp.binomial,
     "degrees": lambda x: sp.Mul(x, sp.pi / 180, evaluate=False),
+    "percent": lambda x: sp.Mul(x, sp.Rational(1, 100), evaluate=False),
 }
 
 

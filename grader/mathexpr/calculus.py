@@ -80,6 +80,7 @@ _RULES = {
     "floor": lambda u: ZERO,
     "ceil": lambda u: ZERO,
     "degrees": lambda u: _div(Node("const", (), "pi"), _n(180)),
+    "percent": lambda u: _div(ONE, _n(100)),
 }
 
 

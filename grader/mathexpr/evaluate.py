@@ -151,6 +151,7 @@ DOUBLE_FUNCS: dict[str, Callable[..., Value]] = {
     "atan2": lambda y, x: math.atan2(_real(y), _real(x)),
     "round": lambda x: float(round(_real(x))),  # half to even, as Maxima
     "degrees": lambda x: _fix(x * (math.pi / 180)),
+    "percent": lambda x: _fix(x / 100),
     "significantfigures": lambda x, n: _d_sigfigs(_real(x), _real(n)),
 }
 

@@ -167,10 +167,14 @@ class Key:
         if not self.ordered:
             key, answer = unordered(key), unordered(answer)
         verdict = compare(key, answer, self.tol, self.equations)
-        if verdict.equal is False and _has_degrees(node) and not _has_degrees(self.node):
-            plain = form_of(_without_degrees(node), ctx)  # "90°" for a key written as 90
+        if verdict.equal is False and _has(node, "degrees") and not _has(self.node, "degrees"):
+            plain = form_of(_without(node, "degrees"), ctx)  # "90°" for a key written as 90
             if compare(key, plain, self.tol, self.equations).equal:
                 return Verdict(True, "equal in degrees")
+        if verdict.equal is False and _has(key.node, "percent") and not _has(node, "percent"):
+            bare = form_of(_without(key.node, "percent"), ctx)  # "28" for a key of 28%: the number of percent
+            if compare(bare, answer, self.tol, self.equations).equal:
+                return Verdict(True, "equal in percent")
         worth_it = key.kind == answer.kind == "expr" and not (key.constant and answer.constant)
         if verdict.equal is None and symbolic and worth_it and self.tol is EXACT:  # constants: SymPy knows no more
             decided = sandbox.symbolic_equal(key.node, answer.node, self.scope.functions)  # type: ignore[arg-type]
@@ -179,14 +183,15 @@ class Key:
         return verdict
 
 
-def _has_degrees(node: Node) -> bool:
-    return any(n.op == "call" and n.val == "degrees" for n in node.walk())
+def _has(node: Node | None, function: str) -> bool:
+    return node is not None and any(n.op == "call" and n.val == function for n in node.walk())
 
 
-def _without_degrees(node: Node) -> Node:
-    if node.op == "call" and node.val == "degrees":
-        return _without_degrees(node.args[0])
-    return Node(node.op, tuple(_without_degrees(a) for a in node.args), node.val, node.col) if node.args else node
+def _without(node: Node, function: str) -> Node:
+    """``node`` with ``function(x)`` read as x: 90° as 90, 28% as 28."""
+    if node.op == "call" and node.val == function:
+        return _without(node.args[0], function)
+    return Node(node.op, tuple(_without(a, function) for a in node.args), node.val, node.col) if node.args else node
 
 
 def _is_assignment(node: Node) -> bool:

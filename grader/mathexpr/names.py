@@ -57,7 +57,6 @@ BUILTINS: dict[str, tuple[int, int]] = {
             "trace",
             "inverse",
             "round",
-            "degrees",
         ],
         (1, 1),
     ),

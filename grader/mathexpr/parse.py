@@ -270,14 +270,14 @@ class _Parser:
         return base
 
     def postfix(self) -> Node:
-        """``n!``; ``25%`` is 25/100; ``30°`` is degrees(30), π/6."""
+        """``n!``; ``25%`` is percent(25), 0.25; ``30°`` is degrees(30), π/6."""
         node = self.atom()
         while (tok := self.peek()).kind == "op" and tok.val in ("!", "%", "deg"):
             self.take()
             if tok.val == "!":
                 node = Node("fact", (node,), None, self.col(tok))
             elif tok.val == "%":
-                node = Node("div", (node, Node("num", (), Fraction(100), self.col(tok))), None, self.col(tok))
+                node = Node("call", (node,), "percent", self.col(tok))
             else:
                 node = Node("call", (node,), "degrees", self.col(tok))
         return node

@@ -114,6 +114,7 @@ def make_backend(dps: int) -> Backend:
         "atan2": lambda y, x: ctx.atan2(real(y), real(x)),
         "round": lambda x: ctx.nint(real(x)),
         "degrees": lambda x: x * ctx.pi / 180,
+        "percent": lambda x: x / 100,
         "significantfigures": lambda x, n: sigfigs(real(x), int(real(n))),
     }
     consts = {"pi": +ctx.pi, "e": +ctx.e, "i": ctx.mpc(0, 1)}

@@ -89,6 +89,7 @@ LOGIC = {"and": "and", "or": "or", "not": "not", "xor": "xor", "implies": "impli
 # Truth values: Maxima's "all" (every x) and "none" (no x) as the solution sets they name.
 TRUTH = {"true": True, "false": False, "all": True, "none": False}
 PROSE_LOGIC = frozenset({"and", "or"})  # connectives still read in free text
+PERCENT_WORDS = frozenset({"percent", "pct", "percentage"})
 # Maxima's intervals (open/closed ends) and matrices, read as values, never called.
 MAXIMA_CONSTRUCTORS = {"oo": (False, False), "oc": (False, True), "co": (True, False), "cc": (True, True),
                        "matrix": None}  # fmt: skip
@@ -258,6 +259,10 @@ def _resolve_one(tok: Token, scope: Scope, lenient: bool, applied: bool) -> list
     kind, val = _meaning(name, scope, applied)
     if kind is not None:
         return [replace(tok, kind=kind, val=val)]
+    if name.lower() in PERCENT_WORDS:
+        return [replace(tok, kind="op", val="%")]  # "28 percent", "\\boxed{28 pct}"
+    if name.lower() in ("degree", "degrees"):
+        return [replace(tok, kind="op", val="deg")]  # "30 degrees"
     if scope.units and is_unit_name(name):
         return [replace(tok, kind="unit", val=name)]
     if name in RESERVED:

@@ -86,6 +86,9 @@ def test_literal_matrices_entry_by_entry(key, answer, matched):
         ("0.25", r"25\%", True),
         ("0.25", "25%", True),
         ("25", "25%", False),
+        ("25%", "25", True),  # the key says percent: 25 is the number of percent
+        ("25%", "0.25", True),
+        ("0.25", "0.25%", False),
         ("pi/6", r"30^\circ", True),
         ("pi/6", "30°", True),
         ("30", r"30^{\circ}", True),  # a key written in degrees

@@ -88,7 +88,8 @@ def test_plain_text_reads_as_math(text, tree):
         (r"\mathrm{e}^{i\pi}", "exp(i*pi)"),
         (r"\hat{y} - y", "y_hat - y"),
         (r"90^\circ", "degrees(90)"),
-        (r"25\%", "25/100"),
+        (r"25\%", "percent(25)"),
+        ("28 percent", "percent(28)"),
         (r"$$ \frac{1}{3} $$", "1/3"),
     ],
 )
