@@ -171,7 +171,7 @@ class Key:
             plain = form_of(_without(node, "degrees"), ctx)  # "90°" for a key written as 90
             if compare(key, plain, self.tol, self.equations).equal:
                 return Verdict(True, "equal in degrees")
-        if verdict.equal is False and _has(key.node, "percent") and not _has(node, "percent"):
+        if verdict.equal is False and key.node is not None and _has(key.node, "percent") and not _has(node, "percent"):
             bare = form_of(_without(key.node, "percent"), ctx)  # "28" for a key of 28%: the number of percent
             if compare(bare, answer, self.tol, self.equations).equal:
                 return Verdict(True, "equal in percent")
