@@ -226,8 +226,12 @@ class _Lexer:
         elif name in SIZES:
             return self._delimiter(j, stop, out)
         elif name in FRACS:
-            num, j, _ = self._arg(j, stop)
-            den, j, _ = self._arg(j, stop)
+            num, j, top_text = self._arg(j, stop)
+            den, j, bottom_text = self._arg(j, stop)
+            var = _derivative_operator(top_text, bottom_text)
+            if var is not None:  # \frac{d}{dx}: the derivative of what follows
+                out.append(self.tok("dop", var, i, j))
+                return j
             frac = [*self._group(num, i), self.tok("op", "/", i, i), *self._group(den, i, j)]
             out += self._group(frac, i, j)
         elif name == "binom":
@@ -406,6 +410,19 @@ class _Lexer:
         else:
             out.append(self.tok("word", word, i, j))
         return j
+
+
+_D = r"(?:d|\\mathrm\{d\}|\\partial|\\operatorname\{d\})"
+_D_TOP = re.compile(rf"\s*{_D}\s*")
+_D_BOTTOM = re.compile(rf"\s*{_D}\s*\\?([A-Za-z]+)\s*")
+
+
+def _derivative_operator(top: str, bottom: str) -> str | None:
+    """``\\frac{d}{dx}``, ``\\frac{\\partial}{\\partial x}``, ``\\frac{\\mathrm{d}}{\\mathrm{d}t}``: the variable."""
+    m = _D_BOTTOM.fullmatch(bottom)
+    if not _D_TOP.fullmatch(top) or m is None:
+        return None
+    return VARIANTS.get(m.group(1), m.group(1))
 
 
 def _closing_braces(text: str) -> dict[int, int]:

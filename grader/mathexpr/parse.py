@@ -14,6 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from grader.mathexpr import maxima
+from grader.mathexpr.calculus import derivative, substitute
 from grader.mathexpr.evaluate import check_sizes
 from grader.mathexpr.latex import tokenize_latex
 from grader.mathexpr.names import BUILTINS, INVERSE, Scope
@@ -95,6 +96,22 @@ def big(name: str, body: Node, index: str, lo: Node, hi: Node, col: int) -> Node
     if lo.op == "num" and hi.op == "num" and hi.val - lo.val > MAX_TERMS:
         raise MathError(f"the {'sum' if name == 'sum' else 'product'} has too many terms (more than {MAX_TERMS})", col)
     return Node("sum" if name == "sum" else "prod", (body, lo, hi), index, col)
+
+
+def _primed_call(name: str, args: list[Node], scope: Scope, col: int) -> Node:
+    """``f'(x)``: a rubric function's or a builtin's derivative at x; an unknown f's unknown derivative."""
+    base = name.rstrip("'")
+    order = len(name) - len(base)
+    fdef = scope.functions.get(base)
+    if len(args) != 1:
+        raise MathError(f"{name} takes 1 argument", col)
+    if fdef is not None and fdef.body is None:
+        return Node("call", tuple(args), name, col)
+    if fdef is None and base not in BUILTINS:
+        return Node("call", tuple(args), name, col)
+    u = Node("sym", (), "#u")
+    found = derivative(Node("call", (u,), base, col), "#u", scope.functions, order)
+    return substitute(found, {"#u": args[0]})
 
 
 def _setting(node: Node) -> bool:
@@ -227,7 +244,7 @@ class _Parser:
         return left
 
     def starts_factor(self, tok: Token) -> bool:
-        if tok.kind in ("sym", "const", "func", "root", "lp", "unit"):
+        if tok.kind in ("sym", "const", "func", "root", "lp", "unit", "dop", "bigop"):
             return True
         return tok.kind == "bar" and self.bars == 0
 
@@ -293,6 +310,11 @@ class _Parser:
             return Node("unit", (), tok.val, col)
         if tok.kind == "bigop":
             return self.big_operator(tok)
+        if tok.kind == "dop":  # \frac{d}{dx} f: the derivative of the product that follows
+            self.enter(tok)
+            body = self.term()
+            self.depth -= 1
+            return derivative(body, str(tok.val), self.scope.functions)
         if tok.kind == "empty":
             return Node("set", (), None, col)
         if infinity_sign(tok):
@@ -433,6 +455,9 @@ class _Parser:
         if name in CONSTRUCTORS and name not in self.scope.functions:
             self.depth -= 1
             return _constructed(name, args, col)
+        if name.endswith("'"):
+            self.depth -= 1
+            return _primed_call(name, args, self.scope, col)
         if self.scope.dialect == "maxima" and name not in self.scope.functions:
             rewritten = maxima.rewrite(name, args, self.scope.functions, col)
             if rewritten is not None:

@@ -74,7 +74,8 @@ _SINGLE: dict[str, tuple[str, Any]] = {
     "∉": ("rel", "notin"), "∅": ("empty", None), "∧": ("logic", "and"), "∨": ("logic", "or"), "¬": ("logic", "not"),
     "∞": ("bad", "infinity is not supported"),
     "∂": ("bad", "derivatives (∂) are not supported"), "∇": ("bad", "derivatives (∇) are not supported"),
-    **dict.fromkeys("'′\"`", ("bad", "quotes and primes are not supported")),
+    **dict.fromkeys("'′", ("prime", None)),
+    **dict.fromkeys("\"`", ("bad", "quotes are not supported")),
 }  # fmt: skip
 MAXIMA_CONSTANTS = {"%pi": "pi", "%e": "e", "%i": "i"}
 MAXIMA_SET_FUNCTIONS = {"%union": "union", "%intersection": "intersection"}
@@ -223,6 +224,16 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
         if tok.kind == "bigop":
             name, lower, upper = tok.val
             tok.val = (name, *(None if b is None else resolve(b, scope, lenient) for b in (lower, upper)))
+        if tok.kind == "ident" and _primes(tokens, k):
+            continue  # f'(x): read with its primes below
+        if tok.kind == "prime" and out and out[-1].kind == "func" and str(out[-1].val).endswith("'"):
+            continue
+        if tok.kind == "prime" and k and tokens[k - 1].kind == "ident" and _primes(tokens, k - 1):
+            out.append(_primed(tokens, k - 1, scope))
+            continue
+        if tok.kind == "prime":  # y' alone: a quantity named by notation we do not read
+            out.append(replace(tok, kind="bad", val="quotes and primes are not supported"))
+            continue
         prefixed = _prefixed_unit(out[-1], tok, scope) if scope.units and out else None
         if prefixed is not None:
             out[-1] = prefixed
@@ -241,6 +252,25 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
         else:
             out.append(tok)
     return out
+
+
+def _primes(tokens: list[Token], k: int) -> int:
+    """How many primes follow the identifier at k, when a call follows them (``f'(x)``, ``f''(x)``)."""
+    n = 0
+    while k + 1 + n < len(tokens) and tokens[k + 1 + n].kind == "prime" and tokens[k + n].end == tokens[k + 1 + n].col:
+        n += 1
+    after = tokens[k + 1 + n] if k + 1 + n < len(tokens) else None
+    return n if n and after is not None and after.kind == "lp" and after.val == "(" else 0
+
+
+def _primed(tokens: list[Token], k: int, scope: Scope) -> Token:
+    """``f'`` as a function of its own: the derivative of a rubric function, or an unknown derivative."""
+    tok, n = tokens[k], _primes(tokens, k)
+    name = str(tok.val)
+    kind, val = _meaning(name, scope, applied=True)
+    if kind != "func":
+        return Token("bad", f"{name}' is not a function", tok.col, tokens[k + n].end)
+    return Token("func", str(val) + "'" * n, tok.col, tokens[k + n].end)
 
 
 def _prefixed_unit(prev: Token, tok: Token, scope: Scope) -> Token | None:

@@ -197,3 +197,20 @@ def test_unit_tolerance_applies_after_conversion():
 def test_unknown_units_are_rubric_errors():
     with pytest.raises(SpecError):
         check({"expr": "4.7", "unit": "furlongs per fortnightz"}, "4.7")
+
+
+@pytest.mark.parametrize(
+    ("key", "answer", "matched"),
+    [
+        ("3x^2", r"\frac{d}{dx} x^3", True),  # a derivative operator, not d/(dx)
+        ("3x^2", r"\frac{\mathrm{d}}{\mathrm{d}x}\left(x^3 + 5\right)", True),
+        ("2 x y", r"\frac{\partial}{\partial x}(x^2 y)", True),
+        ("sigma(x) (1 - sigma(x))", r"\sigma'(x)", True),  # a rubric function's derivative
+        ("sigma(x) (1 - sigma(x))", "σ'(x)", True),
+        ("cos(x)", "sin'(x)", True),
+        ("-sin(x)", "sin''(x)", True),
+    ],
+)
+def test_derivatives_in_the_answer_are_read(key, answer, matched):
+    definitions = {"variables": ["x", "y"], "functions": {"sigma": {"args": ["x"], "expr": "1/(1+exp(-x))"}}}
+    assert check({"expr": key}, answer, definitions).matched is matched
