@@ -117,10 +117,12 @@ class Values:
         value. An inner sum's loss is relative, carried through the products around it; the
         outermost sum's error is its largest term times the precision (so a true 0 stays 0).
         """
+        if LOSS not in env:
+            return 0
         if self.node.op == "add":
-            inner = _H.convert(env.get(INNER_LOSS, 0)) * abs(value)
-            return max(inner, _H.convert(env.get(LARGEST, 0))) * CANCELLATION
-        return _H.convert(env.get(LOSS, 0)) * abs(value) * CANCELLATION
+            inner = _H.ldexp(abs(value), env.get(INNER_LOSS, 0))
+            return max(inner, _H.ldexp(1, env[LARGEST])) * CANCELLATION
+        return _H.ldexp(abs(value), env[LOSS]) * CANCELLATION
 
 
 def same(a: Approx, b: Approx) -> bool:

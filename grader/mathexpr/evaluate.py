@@ -24,11 +24,11 @@ from grader.mathexpr.tree import MAX_FACTORIAL, MAX_POWER, MathError, Node
 
 Value = Any
 Env = dict[str, Value]
-# What a tracking backend records in the environment (not symbol names): the largest ratio
-# |largest term| / |sum| of any sum, the same for the sums before the last, and the last sum's
-# largest term. A ratio of 10^k means k digits of that sum were lost to cancellation.
+# What a tracking backend records in the environment (not symbol names), as binary exponents:
+# the most bits any sum lost to cancellation (log2 |largest term| / |sum|), the same for the sums
+# before the last, and the magnitude of the last sum's largest term.
 LOSS, INNER_LOSS, LARGEST = "#loss", "#inner-loss", "#largest"
-ALL_LOST = 10**100  # a sum that cancelled to exactly zero
+ALL_LOST = 1_000  # bits: a sum that cancelled to exactly zero
 Compiled = Callable[[Env], Value]
 N_POINTS = 12
 
@@ -222,7 +222,7 @@ def compile_node(node: Node, be: Backend, functions: Mapping[str, FunctionDef]) 
     fix = be.fix
     if op == "add":
         if be.track:
-            return _tracked_sum(subs)
+            return _tracked_sum(subs, be.ctx.mag)
         if len(subs) == 2:
             f0, f1 = subs
             return lambda env: fix(f0(env) + f1(env))
@@ -293,15 +293,15 @@ def _big(op: str, index: str, subs: list[Compiled], be: Backend) -> Compiled:
     return total
 
 
-def _tracked_sum(subs: list[Compiled]) -> Compiled:
-    """A sum that records how many digits it cancels (see Backend.track)."""
+def _tracked_sum(subs: list[Compiled], mag: Callable[[Value], int]) -> Compiled:
+    """A sum that records how many bits it cancels (see Backend.track), by binary exponents only."""
 
     def total(env: Env) -> Value:
         terms = [f(env) for f in subs]
         value = sum(terms[1:], terms[0])
-        largest = max(abs(t) for t in terms)
+        largest = max(mag(t) for t in terms)
         before = env.get(LOSS, 0)
-        loss = largest / abs(value) if value != 0 else (ALL_LOST if largest != 0 else 0)
+        loss = largest - mag(value) if value != 0 else ALL_LOST
         env[INNER_LOSS] = before  # the sums evaluated before this one (inside it, when it is the outermost)
         env[LOSS] = max(before, loss)
         env[LARGEST] = largest  # the last sum evaluated: the outermost one
