@@ -23,6 +23,7 @@ DEFAULT_SIZE = 3  # a square matrix of unknown size; a vector has this many rows
 MAX_ENTRIES = 36
 MAX_POWER = 6
 MATRIX_CALLS = frozenset({"transpose", "det", "trace", "inverse"})
+IDENTITY = "I"  # beside matrices, I is the identity (unless declared as a matrix of its own)
 
 
 class ShapeError(MathError):
@@ -34,11 +35,13 @@ def shape_text(shape: Shape) -> str:
 
 
 def matrix_symbols(nodes: Iterable[Node], declared: Mapping[str, Shape]) -> dict[str, Shape]:
-    """Declared matrices, else the ones a transpose reveals.
+    """Declared matrices, else the ones the notation reveals.
 
     With no declaration, a transposed name is a matrix, and once anything is transposed every
     capital letter is one too (``(AB)^T`` beside ``B^T A^T``): square, or a column for a lower-case
-    name (``x^T A x``).
+    name (``x^T A x``). So is every capital letter when a product of capitals is inverted
+    (``(AB)^{-1}``) or capitals are inverted beside one another (``A^{-1} B^{-1}``): linear algebra
+    written as it is on exams.
     """
     if declared:
         return dict(declared)
@@ -50,12 +53,34 @@ def matrix_symbols(nodes: Iterable[Node], declared: Mapping[str, Shape]) -> dict
             if sub.op == "call" and sub.val == "transpose":
                 any_transpose = True
                 transposed |= {n.val for n in sub.args[0].walk() if n.op == "sym" and sub.args[0].op == "sym"}
-    if not any_transpose:
+    if not any_transpose and not any(_inverted_capitals(node) for node in nodes):
         return {}
     names = set(transposed)
     for node in nodes:
         names |= {n.val for n in node.walk() if n.op == "sym" and len(n.val) == 1 and n.val.isupper()}
+    names.discard(IDENTITY)
     return {n: (DEFAULT_SIZE, DEFAULT_SIZE) if n[:1].isupper() else (DEFAULT_SIZE, 1) for n in sorted(names)}
+
+
+def _capital(node: Node) -> bool:
+    return node.op == "sym" and len(str(node.val)) == 1 and str(node.val).isupper()
+
+
+def _inverse_power(node: Node) -> bool:
+    e = node.args[1] if node.op == "pow" else None
+    return e is not None and (
+        (e.op == "num" and e.val == -1) or (e.op == "neg" and e.args[0].op == "num" and e.args[0].val == 1)
+    )
+
+
+def _inverted_capitals(node: Node) -> bool:
+    """``(AB)^{-1}``, or a product of two or more inverted capitals (``A^{-1} B^{-1}``); not ``P V^{-1}``."""
+    for sub in node.walk():
+        if _inverse_power(sub) and sub.args[0].op == "mul" and sum(_capital(a) for a in sub.args[0].args) >= 2:
+            return True
+        if sub.op == "mul" and sum(1 for a in sub.args if _inverse_power(a) and _capital(a.args[0])) >= 2:
+            return True
+    return False
 
 
 def matrix_shapes(raw: Any) -> dict[str, Shape]:
@@ -84,7 +109,7 @@ def involves_matrices(node: Node, shapes: Mapping[str, Shape]) -> bool:
         if (
             sub.op == "matrix"
             or (sub.op == "call" and sub.val in MATRIX_CALLS)
-            or (sub.op == "sym" and sub.val in shapes)
+            or (sub.op == "sym" and (sub.val in shapes or (sub.val == IDENTITY and shapes)))
         ):
             return True
         if sub.op == "list" and sub.args and all(a.op == "list" for a in sub.args):
@@ -122,6 +147,9 @@ def fold(node: Node, shapes: Mapping[str, Shape]) -> Node:
 
 def _fold(node: Node, shapes: Mapping[str, Shape]) -> Value:
     op = node.op
+    if op == "sym" and node.val == IDENTITY and node.val not in shapes:
+        n = next((r for r, c in shapes.values() if r == c), DEFAULT_SIZE)
+        return _identity(n)
     if op == "sym" and node.val in shapes:
         rows, cols = shapes[node.val]
         return Matrix(rows, cols, [_entry(node.val, r, c, rows, cols) for r in range(rows) for c in range(cols)])

@@ -190,3 +190,21 @@ def test_tests_naming_a_type_and_the_options_of_the_new_types(case, verdict):
     from grader.equiv import check_case
 
     assert check_case(case)[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("student", "teacher", "verdict"),
+    [
+        ("A^T B^T", "B^T A^T", False),  # a transpose shows these are matrices: they do not commute
+        ("(AB)^T", "B^T A^T", True),
+        ("K^T Q", "Q K^T", False),
+        ("A^{-1}B^{-1}", "B^{-1}A^{-1}", False),  # inverted capitals side by side: matrices
+        ("(AB)^{-1}", "B^{-1}A^{-1}", True),
+        ("(A + I)^T", "A^T + I", True),  # beside matrices, I is the identity
+        ("P V^{-1}", "P/V", True),  # one inverted capital is a number (pressure over volume)
+    ],
+)
+def test_matrices_recognised_by_their_notation(student, teacher, verdict):
+    from grader.equiv import check_case
+
+    assert check_case({"student": student, "teacher": teacher, "syntax": "latex"})[0] is verdict
