@@ -309,6 +309,8 @@ def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
         found = [s for s in found if s.tokens[0].col >= boxes[-1][0]]
     for stmt in reversed(found):
         parsed = stmt.parsed
+        if isinstance(parsed, Err) and key is not None and key.node.op != "rel":
+            parsed = stmt.tail() or parsed  # \frac{\partial L}{\partial W} = ...: the value after the "="
         if isinstance(parsed, Err):
             problem = parsed.message if problem == "no math found" else problem
             continue

@@ -53,7 +53,7 @@ SIZES = {
 BARS = {"lvert", "rvert", "vert"}
 FUNCTIONS = {
     "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "coth",
-    "exp", "ln", "log", "lg", "max", "min", "sgn", "arccot", "arcsec", "arccsc", "operatorname",
+    "exp", "ln", "log", "lg", "max", "min", "sgn", "arccot", "arcsec", "arccsc", "operatorname", "det", "tr",
 }  # fmt: skip
 TEXTS = {"text", "textrm", "textnormal", "mathrm", "mbox", "textit", "textbf", "mathit", "mathbf",
          "boldsymbol", "bm", "mathsf", "mathtt", "operatorname", "textup", "mathup"}  # fmt: skip
@@ -61,7 +61,7 @@ ACCENTS = {"hat": "_hat", "widehat": "_hat", "bar": "_bar", "overline": "_bar", 
            "widetilde": "_tilde", "vec": "", "dot": "_dot", "ddot": "_ddot"}  # fmt: skip
 UNSUPPORTED = {
     "infty": "infinity", "cdots": "sequences", "ldots": "sequences", "dots": "sequences", "vdots": "sequences",
-    "ddots": "sequences", "int": "integrals", "iint": "integrals",
+    "ddots": "sequences", "iint": "integrals",
     "oint": "integrals", "lim": "limits", "partial": "derivatives", "nabla": "derivatives", "prime": "derivatives",
     "subset": "sets",
     "subseteq": "sets", "mathbb": "sets", "forall": "logic",
@@ -219,7 +219,7 @@ class _Lexer:
             return self._environment(i, j, stop, out)
         elif name == "degree":
             out.append(self.tok("op", "deg", i, j))
-        elif name in ("sum", "prod"):
+        elif name in ("sum", "prod", "int"):
             return self._big_operator(name, i, j, stop, out)
         elif name in BARS:
             out.append(self.tok("bar", None, i, j))

@@ -78,7 +78,9 @@ class Key:
         self.ordered = ordered  # tuples and lists in order, or as sets (roots in any order)
         # An antiderivative key compares derivatives: answers equal up to a constant.
         self.antiderivative = antiderivative
-        if antiderivative is not None:
+        if node.op == "integral":  # \int f dx: any antiderivative of f
+            self.antiderivative, node = str(node.val), node.args[0]
+        elif antiderivative is not None:
             node = derivative(node, antiderivative, scope.functions)
         self.node = node
         self.equations = equations

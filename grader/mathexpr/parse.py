@@ -114,6 +114,24 @@ def _primed_call(name: str, args: list[Node], scope: Scope, col: int) -> Node:
     return substitute(found, {"#u": args[0]})
 
 
+def _differential(body: Node) -> tuple[Node, str] | None:
+    """(integrand, x) of ``f d x``; also inside a bare argument, ``\\sin t \\, dt``."""
+    factors = list(body.args) if body.op == "mul" else [body]
+    if len(factors) >= 2 and factors[-2].op == "sym" and factors[-2].val == "d" and factors[-1].op == "sym":
+        rest = factors[:-2]
+        one = Node("num", (), Fraction(1), body.col)
+        return (one if not rest else rest[0] if len(rest) == 1 else Node("mul", tuple(rest), None, body.col)), str(
+            factors[-1].val
+        )
+    last = factors[-1]
+    if last.op == "call" and len(last.args) == 1:
+        inner = _differential(last.args[0])
+        if inner is not None:
+            call = Node("call", (inner[0],), last.val, last.col)
+            return (call if len(factors) == 1 else Node("mul", (*factors[:-1], call), None, body.col)), inner[1]
+    return None
+
+
 def _setting(node: Node) -> bool:
     return node.op == "rel" and node.val == (":",)
 
@@ -338,6 +356,8 @@ class _Parser:
         """``\\sum_{k=1}^{n} body`` and ``\\prod``: the body is the product that follows."""
         name, lower, upper = tok.val
         col = self.col(tok)
+        if name == "int":
+            return self.integral(tok, lower, upper)
         what = "sum" if name == "sum" else "product"
         if not lower or not upper:
             raise MathError(f"a {what} needs its bounds, as in \\{name}_{{k=1}}^{{n}}", col)
@@ -349,6 +369,20 @@ class _Parser:
         body = self.term()
         self.depth -= 1
         return big(name, body, str(start.args[0].val), start.args[1], end, col)
+
+    def integral(self, tok: Token, lower: list[Token] | None, upper: list[Token] | None) -> Node:
+        """``\\int f(x)\\,dx``: an antiderivative of f, ending at its differential ``dx``."""
+        col = self.col(tok)
+        if lower or upper:
+            raise MathError("definite integrals are not supported", col)
+        self.enter(tok)
+        body = self.term()
+        self.depth -= 1
+        split = _differential(body)
+        if split is None:
+            raise MathError("an integral needs its differential, as in \\int x^2\\,dx", col)
+        integrand, var = split
+        return Node("integral", (integrand,), var, col)
 
     def group(self, open_tok: Token) -> Node:
         """``(a)``; tuples ``(a, b)``, lists ``[a, b]``, sets ``{a, b}`` / ``\\{a\\}``; intervals ``(a, b]``.

@@ -353,6 +353,8 @@ def _meaning(name: str, scope: Scope, applied: bool) -> tuple[str | None, object
         return "func", name
     if applied and scope.open and name in OPEN_FUNCTION_LETTERS:
         return "func", name
+    if applied and scope.open and name == "sigma" and scope.dialect != "maxima":
+        return "func", "sigmoid"  # without a rubric, σ(x) is the logistic function of deep learning
     if applied and scope.dialect == "maxima" and re.fullmatch(r"[A-Za-z]\d*", name):
         return "func", name  # Maxima has no implicit product: y(x) is a function
     if name in GREEK_SET or (scope.open and is_simple(name) and len(name) == 1):

@@ -32,6 +32,7 @@ MAX_NODES = 20_000  # a tree built by the reader (matrix products, derivatives),
 #   and  or  not  xor  implies  xnor (logic)  truth (val: bool)  union  intersection  minus (sets)
 #   matrix (val: (rows, columns); args: the entries row by row)  unit (val: a unit name, see units.py)
 #   sum  prod (val: the index; args: body, lower bound, upper bound; the index is bound)
+#   integral (val: the variable; args: the integrand): an indefinite integral, as a key
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,8 @@ def show(node: Node, outer: int = 0) -> str:
         return "true" if node.val else "false"
     if op in BIG_OPS:
         return f"{op}({show(a[0])}, {node.val}, {show(a[1])}, {show(a[2])})"
+    if op == "integral":
+        return f"integral({show(a[0])}, {node.val})"
     if op in _WORDS:
         if op == "not":
             return f"not {show(a[0], 9)}"

@@ -92,7 +92,8 @@ def test_answers_and_bad_lines(tmp_path):
     ]
     out = run_equiv(lines, tmp_path)
     verdicts = {o["id"]: o["verdict"] for o in out if o["id"] is not None}
-    assert verdicts == {"a": False, "b": True, "c": False, "d": True, "e": True, "f": None, "g": None}
+    # without a rubric, σ(x) is the logistic function, so 2σ(2x) − 1 is tanh(x)
+    assert verdicts == {"a": True, "b": True, "c": False, "d": True, "e": True, "f": None, "g": None}
     assert next(o for o in out if o["id"] is None)["reason"].startswith("not valid JSON")
     assert all(isinstance(o["ms"], float) for o in out)
     assert len(out) == len(lines)
@@ -205,6 +206,24 @@ def test_tests_naming_a_type_and_the_options_of_the_new_types(case, verdict):
     ],
 )
 def test_matrices_recognised_by_their_notation(student, teacher, verdict):
+    from grader.equiv import check_case
+
+    assert check_case({"student": student, "teacher": teacher, "syntax": "latex"})[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("student", "teacher", "verdict"),
+    [
+        (r"$\frac{x^3}{3} + C$", r"$\int x^2 \, dx$", True),  # any antiderivative of the integrand
+        (r"$\frac{x^3}{3} - 7$", r"$\int x^2\,\mathrm{d}x$", True),
+        (r"$x^3$", r"$\int x^2 \, dx$", False),
+        (r"$-\cos t + 5$", r"$\int \sin t \, dt$", True),
+        (r"$\frac{\partial L}{\partial W} = X^T(\hat{y} - y)$", r"$X^T(\hat{y}-y)$", True),  # the value after "="
+        (r"$\det(A) = -2$", r"$-2$", True),
+        (r"$\sigma'(x) = \sigma(x)(1-\sigma(x))$", r"$\frac{e^{-x}}{(1+e^{-x})^2}$", True),  # σ is the logistic
+    ],
+)
+def test_calculus_and_notation_in_latex_answers(student, teacher, verdict):
     from grader.equiv import check_case
 
     assert check_case({"student": student, "teacher": teacher, "syntax": "latex"})[0] is verdict

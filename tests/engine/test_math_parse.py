@@ -126,7 +126,8 @@ def test_unreadable_math_is_an_error_with_a_column(text, message, column):
         (r"\include{secret}", r"unknown command \include"),
         (r"x + \foo", r"unknown command \foo"),
         (r"\sum k", r"a sum needs its bounds, as in \sum_{k=1}^{n}"),
-        (r"\int x \, dx", r"integrals (\int) are not supported"),
+        (r"\int_0^1 x \, dx", r"definite integrals are not supported"),
+        (r"\int x^2", r"an integral needs its differential, as in \int x^2\,dx"),
         (r"1 + \infty", r"infinity is not supported in arithmetic"),
     ],
 )
