@@ -35,6 +35,7 @@ from grader.mathexpr.equivalence import EXACT
 from grader.mathexpr.evaluate import DOMAIN_KINDS
 from grader.mathexpr.extract import segments, strip_markdown
 from grader.mathexpr.matrices import matrix_shapes
+from grader.mathexpr.units import Unit, in_base_units, split_quantity, unit_of
 from grader.normalize import normalize_text
 
 MAX_LINE = 1_000_000
@@ -97,7 +98,8 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
     try:
         tol = _tolerance(test, options)
         syntax = SYNTAXES.get(str(case.get("syntax") or guess_syntax(student + teacher)), "plain")
-        scope = _scope(options if isinstance(options, dict) else {}, syntax)
+        unit = _unit(opts)
+        scope = _scope(opts, syntax, "all" if unit is not None else "upright" if syntax == "latex" else "")
         if syntax == "maxima":
             teacher = unwrap_teacher(teacher)
         try:
@@ -115,7 +117,10 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
         variable = str(opts.get("variable") or "x") if name == "antiderivative" else None
         key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex", equations=equations,
                   matrices=matrix_shapes(opts.get("matrices")), antiderivative=variable,
-                  ordered=opts.get("ordered", True) is not False)  # fmt: skip
+                  ordered=opts.get("ordered", True) is not False, unit=unit,
+                  require_unit=opts.get("require_unit", False))  # fmt: skip
+        if unit is not None:
+            key = _with_unit(key, key_node, unit)
         answer = _read(student, scope, syntax, "the student's answer", key)
     except MathError as exc:
         return None, exc.message
@@ -229,7 +234,26 @@ def _domain(options: Any) -> dict[str, Any]:
         raise MathError(f"domain must map names to [low, high] or one of {', '.join(DOMAIN_KINDS)}") from None
 
 
-def _scope(options: Mapping[str, Any], syntax: str) -> Scope:
+def _unit(options: Mapping[str, Any]) -> Unit | None:
+    name = options.get("unit")
+    if name is None:
+        return None
+    unit = unit_of(str(name).replace("^", "**"))
+    if unit is None:
+        raise MathError(f"unknown unit {str(name)[:40]!r}")
+    return Unit(str(name), unit.factor, unit.dimensions)
+
+
+def _with_unit(key: Key, node: Node, unit: Unit) -> Key:
+    """The key's value in SI base units (the teacher writes 4.7 for 4.7 uF)."""
+    value, written = split_quantity(node)
+    if written is not None:
+        raise MathError("the teacher's answer: give its unit in options.unit, not in the answer")
+    return Key(in_base_units(value, unit), key.scope, tol=key.tol, domain=key.domain, equations=key.equations,
+               unit=unit, require_unit=key.require_unit)  # fmt: skip
+
+
+def _scope(options: Mapping[str, Any], syntax: str, units: str = "") -> Scope:
     variables = [str(v) for v in options.get("variables") or [] if isinstance(v, str)]
     raw_functions = options.get("functions") or options.get("custom_functions") or {}
     if isinstance(raw_functions, list):  # names only: unknown functions, equal only to themselves
@@ -243,7 +267,7 @@ def _scope(options: Mapping[str, Any], syntax: str) -> Scope:
     complex_units = options.get("allow_complex", options.get("complex", False))
     imaginary = [u for u in ("i", "j") if complex_units and u not in variables]
     return build_scope(variables, functions, open=True, dialect="maxima" if syntax == "maxima" else "plain",
-                       imaginary=imaginary)  # fmt: skip
+                       imaginary=imaginary, units=units)  # fmt: skip
 
 
 def _read(text: str, scope: Scope, syntax: str, who: str, key: Key | None = None) -> Node:

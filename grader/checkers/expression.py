@@ -100,7 +100,7 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
             [*variables, *constants],
             functions,
             imaginary=[u for u in spec.imaginary if u not in variables],
-            units=spec.unit is not None,
+            units="all" if spec.unit is not None else "",
         )
     except MathError as exc:
         raise SpecError(exc.message, ("functions",)) from None
@@ -126,14 +126,14 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
             matrices=matrix_shapes(spec.matrices),
             antiderivative=canonical_name(spec.antiderivative) if spec.antiderivative else None,
             ordered=spec.ordered,
+            unit=unit,
+            require_unit=spec.require_unit,
         )
     except MathError as exc:
         raise SpecError(f"the key cannot be compared: {exc.message}", ("expr",)) from None
     if spec.antiderivative and canonical_name(spec.antiderivative) not in scope.variables:
         raise SpecError(f"antiderivative: {spec.antiderivative} is not a variable", ("antiderivative",))
-    checker = _ExpressionChecker(spec, scope, key, required, forbidden, frozenset(constants))
-    checker.unit = unit
-    return checker
+    return _ExpressionChecker(spec, scope, key, required, forbidden, frozenset(constants))
 
 
 def _key_quantity(spec: ExpressionSpec, node: Node) -> tuple[Node, Unit | None]:
@@ -153,7 +153,7 @@ def _key_quantity(spec: ExpressionSpec, node: Node) -> tuple[Node, Unit | None]:
         raise SpecError(f"the key cannot be read: {exc.message}", ("expr",)) from None
     if written is not None:
         raise SpecError("write the key's value in expr and its unit in unit", ("expr",))
-    return in_base_units(value, unit), unit
+    return in_base_units(value, unit), Unit(spec.unit, unit.factor, unit.dimensions)
 
 
 class _ExpressionChecker:
@@ -167,7 +167,6 @@ class _ExpressionChecker:
         constants: frozenset[str] = frozenset(),
     ):
         self.constants = constants  # names of a constant of integration (antiderivative checks)
-        self.unit: Unit | None = None  # the key's unit: answers are quantities, compared in SI units
         self.spec = spec
         self.scope = scope
         self.key = key
@@ -253,25 +252,7 @@ class _ExpressionChecker:
         return _unread(problems)
 
     def _compare(self, node: Node) -> Verdict:
-        """The key against one candidate; with a unit, as quantities in SI base units."""
-        if self.unit is None:
-            return self.key.compare(node)
-        try:
-            value, unit = split_quantity(node)
-        except MathError as exc:
-            return Verdict(False, exc.message, feedback=True)
-        required = self.spec.require_unit
-        if unit is None:
-            if required:
-                return Verdict(False, f"give the unit ({self.spec.unit})", feedback=True)
-            return self.key.compare(in_base_units(value, self.unit))  # a bare number is in the key's unit
-        if not unit.same_dimension(self.unit):
-            return Verdict(False, f"{unit.text} is not a unit of {self.spec.unit}", feedback=True)
-        if isinstance(required, str):
-            exact = unit_of(required.replace("^", "**"))
-            if exact is None or exact.factor != unit.factor:
-                return Verdict(False, f"write the answer in {required}", feedback=True)
-        return self.key.compare(in_base_units(value, unit))
+        return self.key.compare(node)
 
     def _statements(self, answer: str) -> Any:
         """(text, parse) of each candidate statement in search order.

@@ -400,6 +400,7 @@ class _Lexer:
         ):
             for t in toks:
                 t.split = False
+                t.upright = name == "mathrm"
             out += toks
         elif re.fullmatch(r"[A-Za-z]+", word):
             out.append(Token("tident", word, self.offset + i, self.offset + j))

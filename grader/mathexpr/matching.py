@@ -15,6 +15,7 @@ from grader.mathexpr.matrices import Shape, ShapeError, matrix_symbols
 from grader.mathexpr.names import FunctionDef, Scope, canonical_name
 from grader.mathexpr.parse import read
 from grader.mathexpr.tree import Err, MathError, Node, free_symbols, show
+from grader.mathexpr.units import Unit, in_base_units, split_quantity, unit_of
 
 
 def build_scope(
@@ -24,7 +25,7 @@ def build_scope(
     open: bool = False,
     dialect: str = "plain",
     imaginary: Iterable[str] = (),
-    units: bool = False,
+    units: str = "",
 ) -> Scope:
     """A scope with rubric functions parsed (plain syntax) and checked.
 
@@ -74,7 +75,14 @@ class Key:
         matrices: Mapping[str, Shape] | None = None,
         antiderivative: str | None = None,
         ordered: bool = True,
+        unit: Unit | None = None,
+        require_unit: bool | str = False,
     ):
+        # A key with a unit is in SI base units; answers are quantities converted the same way.
+        if unit is None and any(n.op == "unit" for n in node.walk()):  # "15 cm^2" written in the key
+            value, unit = split_quantity(node)
+            node = node if unit is None else in_base_units(value, unit)
+        self.unit, self.require_unit = unit, require_unit
         self.ordered = ordered  # tuples and lists in order, or as sets (roots in any order)
         # An antiderivative key compares derivatives: answers equal up to a constant.
         self.antiderivative = antiderivative
@@ -150,6 +158,29 @@ class Key:
             return None
 
     def compare(self, node: Node, symbolic: bool = True) -> Verdict:
+        """The key against one answer statement; with a unit, as quantities in SI base units."""
+        if self.unit is None and not any(n.op == "unit" for n in node.walk()):
+            return self._compare(node, symbolic)
+        try:
+            value, unit = split_quantity(node)
+        except MathError as exc:
+            return Verdict(False, exc.message, feedback=True)
+        if self.unit is None:  # units the key does not have: the value decides
+            return self._compare(value, symbolic)
+        name = self.unit.text
+        if unit is None:
+            if self.require_unit:
+                return Verdict(False, f"give the unit ({name})", feedback=True)
+            return self._compare(in_base_units(value, self.unit), symbolic)  # a bare number is in the key's unit
+        if not unit.same_dimension(self.unit):
+            return Verdict(False, f"{unit.text} is not a unit of {name}", feedback=True)
+        if isinstance(self.require_unit, str):
+            exact = unit_of(self.require_unit.replace("^", "**"))
+            if exact is None or exact.factor != unit.factor:
+                return Verdict(False, f"write the answer in {self.require_unit}", feedback=True)
+        return self._compare(in_base_units(value, unit), symbolic)
+
+    def _compare(self, node: Node, symbolic: bool = True) -> Verdict:
         try:
             if self.antiderivative is not None:
                 node = derivative(node, self.antiderivative, self.scope.functions)

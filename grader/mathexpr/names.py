@@ -157,7 +157,7 @@ class Scope:
     open: bool = False
     dialect: str = "plain"
     imaginary: frozenset[str] = frozenset()
-    units: bool = False  # unit names (cm, kg, \\mu F) are read as units
+    units: str = ""  # "all": unit names (cm, kg, \\mu F) are units; "upright": only in \\mathrm{} or \\text{}
 
     def with_dialect(self, dialect: str) -> Scope:
         return Scope(self.variables, self.functions, self.open, dialect, self.imaginary, self.units)

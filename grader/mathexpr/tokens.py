@@ -38,6 +38,7 @@ class Token:
     end: int  # 0-based end offset (exclusive)
     split: bool = False  # an identifier that may be a run of several names (``xy``)
     base: list[Token] | None = None  # subscript of ``\log_2``
+    upright: bool = False  # written in \mathrm{} or \text{}: may be a unit
 
 
 _DIGITS = frozenset("0123456789")
@@ -244,6 +245,8 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
             out.extend(_resolve_one(tok, scope, lenient, applied))
         elif tok.kind == "tident":  # \text{...}: a known name, a connective ("\\text{ or }"), else prose
             kind, val = _meaning(str(tok.val), scope, applied)
+            if scope.units and _may_be_unit(str(tok.val), scope):
+                kind, val = "unit", str(tok.val)  # \text{m}, \mathrm{km/h}: upright letters are units
             if kind is None and str(tok.val) in PROSE_LOGIC:
                 kind, val = "logic", str(tok.val)
             elif kind is None and scope.units and is_unit_name(str(tok.val)):
@@ -273,6 +276,11 @@ def _primed(tokens: list[Token], k: int, scope: Scope) -> Token:
     return Token("func", str(val) + "'" * n, tok.col, tokens[k + n].end)
 
 
+def _may_be_unit(name: str, scope: Scope) -> bool:
+    known = name in scope.variables or name in scope.functions or builtin(name) is not None
+    return not known and name not in ("e", "E", "pi", "i", "j") and name not in GREEK_SET and is_unit_name(name)
+
+
 def _prefixed_unit(prev: Token, tok: Token, scope: Scope) -> Token | None:
     """``\\mu\\mathrm{F}`` and ``µF`` are microfarads, ``k\\Omega`` kiloohms: a prefix read as a symbol, then a unit."""
     kilo_ohm = tok.kind == "ident" and tok.val == "Omega" and tok.col - prev.end <= 1
@@ -286,6 +294,8 @@ def _prefixed_unit(prev: Token, tok: Token, scope: Scope) -> Token | None:
 
 def _resolve_one(tok: Token, scope: Scope, lenient: bool, applied: bool) -> list[Token]:
     name = str(tok.val)
+    if scope.units == "all" and not applied and _may_be_unit(name, scope):
+        return [replace(tok, kind="unit", val=name)]  # with a unit key, h and m are units, not open symbols
     kind, val = _meaning(name, scope, applied)
     if kind is not None:
         return [replace(tok, kind=kind, val=val)]
@@ -293,7 +303,7 @@ def _resolve_one(tok: Token, scope: Scope, lenient: bool, applied: bool) -> list
         return [replace(tok, kind="op", val="%")]  # "28 percent", "\\boxed{28 pct}"
     if name.lower() in ("degree", "degrees"):
         return [replace(tok, kind="op", val="deg")]  # "30 degrees"
-    if scope.units and is_unit_name(name):
+    if (scope.units == "all" or (scope.units and tok.upright)) and _may_be_unit(name, scope):
         return [replace(tok, kind="unit", val=name)]
     if name in RESERVED:
         return [replace(tok, kind="word" if lenient else "bad", val=RESERVED[name])]
@@ -340,7 +350,7 @@ def _meaning(name: str, scope: Scope, applied: bool) -> tuple[str | None, object
         return "func", name
     if name in scope.variables:
         return "sym", name
-    if scope.units and name == "Omega":
+    if scope.units == "all" and name == "Omega":
         return "unit", "ohm"
     fn = builtin(name)
     if fn is not None and (len(name) > 1 or applied):

@@ -99,14 +99,18 @@ def _is_unit(node: Node) -> bool:
     return node.op == "pow" and node.args[0].op == "unit" and node.args[1].op in ("num", "neg")
 
 
+ALIASES = {"h": "hour"}  # what a unit symbol means in teaching, where pint reads another constant
+
+
 def _unit_text(node: Node, sign: int) -> str:
     if node.op == "unit":
-        return str(node.val) if sign > 0 else f"{node.val}**-1"
+        name = ALIASES.get(str(node.val), str(node.val))
+        return name if sign > 0 else f"{name}**-1"
     base, exponent = node.args
     e = exponent.val if exponent.op == "num" else -exponent.args[0].val
     if not isinstance(e, Fraction) or e.denominator != 1:
         raise MathError("a unit's power must be a whole number", node.col)
-    return f"{base.val}**{int(e) * sign}"
+    return f"{ALIASES.get(str(base.val), str(base.val))}**{int(e) * sign}"
 
 
 def _product(factors: list[tuple[Node, int]], col: int) -> Node:

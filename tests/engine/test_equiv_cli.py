@@ -227,3 +227,31 @@ def test_calculus_and_notation_in_latex_answers(student, teacher, verdict):
     from grader.equiv import check_case
 
     assert check_case({"student": student, "teacher": teacher, "syntax": "latex"})[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict"),
+    [
+        ({"student": r"$9.8\,\mathrm{m/s^2}$", "teacher": "$9.8$", "syntax": "latex"}, True),  # upright: a unit
+        ({"student": r"$\frac{1}{2}mv^2$", "teacher": r"$\frac{mv^2}{2}$", "syntax": "latex"}, True),  # m: a mass
+        (
+            {
+                "student": r"$4.7\,\mu\mathrm{F}$",
+                "teacher": r"4.7\times 10^{-6}",
+                "syntax": "latex",
+                "options": {"unit": "F"},
+            },
+            True,
+        ),
+        ({"student": r"$4.7\,\mathrm{mF}$", "teacher": "4.7", "syntax": "latex", "options": {"unit": "uF"}}, False),
+        ({"student": "30 km/h", "teacher": "25/3", "syntax": "plain", "options": {"unit": "m/s"}}, True),
+        (
+            {"student": "4.7", "teacher": "4.7", "syntax": "plain", "options": {"unit": "uF", "require_unit": True}},
+            False,
+        ),
+    ],
+)
+def test_units_in_equiv(case, verdict):
+    from grader.equiv import check_case
+
+    assert check_case(case)[0] is verdict
