@@ -15,7 +15,7 @@ from grader.mathexpr.matrices import Shape, ShapeError, matrix_symbols
 from grader.mathexpr.names import FunctionDef, Scope, canonical_name
 from grader.mathexpr.parse import read
 from grader.mathexpr.tree import Err, MathError, Node, free_symbols, show
-from grader.mathexpr.units import Unit, in_base_units, split_quantity, unit_of
+from grader.mathexpr.units import Unit, in_base_units, split_quantity, strip_units, unit_of
 
 
 def build_scope(
@@ -162,11 +162,11 @@ class Key:
         if self.unit is None and not any(n.op == "unit" for n in node.walk()):
             return self._compare(node, symbolic)
         try:
+            if self.unit is None:  # units the key does not have: the value decides
+                return self._compare(strip_units(node), symbolic)
             value, unit = split_quantity(node)
         except MathError as exc:
             return Verdict(False, exc.message, feedback=True)
-        if self.unit is None:  # units the key does not have: the value decides
-            return self._compare(value, symbolic)
         name = self.unit.text
         if unit is None:
             if self.require_unit:

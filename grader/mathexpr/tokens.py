@@ -249,7 +249,7 @@ def resolve(tokens: list[Token], scope: Scope, lenient: bool) -> list[Token]:
                 kind, val = "unit", str(tok.val)  # \text{m}, \mathrm{km/h}: upright letters are units
             if kind is None and str(tok.val) in PROSE_LOGIC:
                 kind, val = "logic", str(tok.val)
-            elif kind is None and scope.units and is_unit_name(str(tok.val)):
+            elif kind is None and scope.units and _may_be_unit(str(tok.val), scope):
                 kind, val = "unit", str(tok.val)
             out.append(replace(tok, kind=kind or "word", val=val if kind else tok.val))
         else:
@@ -278,7 +278,8 @@ def _primed(tokens: list[Token], k: int, scope: Scope) -> Token:
 
 def _may_be_unit(name: str, scope: Scope) -> bool:
     known = name in scope.variables or name in scope.functions or builtin(name) is not None
-    return not known and name not in ("e", "E", "pi", "i", "j") and name not in GREEK_SET and is_unit_name(name)
+    plain = name not in ("e", "E", "pi", "i", "j") and name not in GREEK_SET
+    return not known and plain and is_unit_name(name, common_only=scope.units != "all")
 
 
 def _prefixed_unit(prev: Token, tok: Token, scope: Scope) -> Token | None:
@@ -287,7 +288,7 @@ def _prefixed_unit(prev: Token, tok: Token, scope: Scope) -> Token | None:
     if kilo_ohm and prev.kind in ("sym", "unit") and str(prev.val) in ("k", "M", "G", "m"):
         return Token("unit", f"{prev.val}ohm", prev.col, tok.end)
     micro = prev.kind == "sym" and prev.val == "mu" and tok.kind in ("ident", "tident") and "mu" not in scope.variables
-    if micro and is_unit_name("u" + str(tok.val)):
+    if micro and is_unit_name("u" + str(tok.val), common_only=scope.units != "all"):
         return Token("unit", "u" + str(tok.val), prev.col, tok.end)
     return None
 

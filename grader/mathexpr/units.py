@@ -53,7 +53,117 @@ def unit_of(text: str) -> Unit | None:
     return Unit(text, Fraction(factor), dims)
 
 
-def is_unit_name(name: str) -> bool:
+# Units read without a rubric asking for them (upright letters in LaTeX): common ones only, so
+# that reading an answer never waits for pint to load.
+COMMON = frozenset(
+    [
+        "m",
+        "cm",
+        "mm",
+        "km",
+        "um",
+        "nm",
+        "s",
+        "ms",
+        "us",
+        "ns",
+        "min",
+        "h",
+        "hr",
+        "hour",
+        "hours",
+        "g",
+        "kg",
+        "mg",
+        "t",
+        "N",
+        "kN",
+        "J",
+        "kJ",
+        "W",
+        "kW",
+        "MW",
+        "V",
+        "mV",
+        "kV",
+        "A",
+        "mA",
+        "Pa",
+        "kPa",
+        "MPa",
+        "Hz",
+        "kHz",
+        "MHz",
+        "GHz",
+        "L",
+        "mL",
+        "l",
+        "ml",
+        "K",
+        "mol",
+        "eV",
+        "keV",
+        "MeV",
+        "rad",
+        "sr",
+        "C",
+        "F",
+        "uF",
+        "nF",
+        "pF",
+        "H",
+        "T",
+        "lm",
+        "lx",
+        "cd",
+        "dB",
+        "Wh",
+        "kWh",
+        "bar",
+        "atm",
+        "meter",
+        "meters",
+        "metre",
+        "metres",
+        "second",
+        "seconds",
+        "gram",
+        "grams",
+        "kilogram",
+        "kilograms",
+        "liter",
+        "liters",
+        "litre",
+        "litres",
+        "newton",
+        "newtons",
+        "joule",
+        "joules",
+        "watt",
+        "watts",
+        "volt",
+        "volts",
+        "ampere",
+        "amperes",
+        "hertz",
+        "pascal",
+        "pascals",
+        "kelvin",
+        "minute",
+        "minutes",
+        "day",
+        "days",
+        "cm2",
+        "m2",
+        "m3",
+    ]
+)
+
+
+def is_unit_name(name: str, common_only: bool = False) -> bool:
+    """A unit pint knows; with ``common_only``, one of COMMON, without loading pint."""
+    if common_only:
+        return name in COMMON
     return name.replace("_", "").isalpha() and unit_of(name) is not None
 
 
@@ -64,17 +174,29 @@ def split_quantity(node: Node) -> tuple[Node, Unit | None]:
     """(value, unit) of a quantity: the units are the factors written after the value."""
     if not any(n.op == "unit" for n in node.walk()):
         return node, None
+    value, units = _parts(node)
+    text = " * ".join(_unit_text(f, e) for f, e in units)
+    unit = unit_of(text)
+    if unit is None:
+        raise MathError(f"unknown unit {text}", node.col)
+    return value, unit
+
+
+def strip_units(node: Node) -> Node:
+    """The value of a quantity, its units dropped (a key without a unit compares values only)."""
+    if not any(n.op == "unit" for n in node.walk()):
+        return node
+    return _parts(node)[0]
+
+
+def _parts(node: Node) -> tuple[Node, list[tuple[Node, int]]]:
     factors: list[tuple[Node, int]] = []
     _factors(node, 1, factors)
     value = [(f, e) for f, e in factors if not _is_unit(f)]
     units = [(f, e) for f, e in factors if _is_unit(f)]
     if any(n.op == "unit" for f, _ in value for n in f.walk()):
         raise MathError("units must follow the value (9.81 m/s^2)", node.col)
-    text = " * ".join(_unit_text(f, e) for f, e in units)
-    unit = unit_of(text)
-    if unit is None:
-        raise MathError(f"unknown unit {text}", node.col)
-    return _product(value, node.col), unit
+    return _product(value, node.col), units
 
 
 def in_base_units(value: Node, unit: Unit) -> Node:
