@@ -22,6 +22,7 @@ from grader.mathexpr import (
     Key,
     MathError,
     Node,
+    Ok,
     Scope,
     Tolerance,
     build_scope,
@@ -31,7 +32,10 @@ from grader.mathexpr import (
     unknown_symbols,
 )
 from grader.mathexpr.equivalence import EXACT
+from grader.mathexpr.evaluate import DOMAIN_KINDS
 from grader.mathexpr.extract import segments, strip_markdown
+from grader.mathexpr.matrices import matrix_shapes
+from grader.mathexpr.units import Unit, in_base_units, split_quantity, unit_of
 from grader.normalize import normalize_text
 
 MAX_LINE = 1_000_000
@@ -82,24 +86,65 @@ def check_case(case: Mapping[str, Any]) -> tuple[bool | None, str]:
     if not isinstance(student, str) or not isinstance(teacher, str):
         return None, "student and teacher must be strings"
     student, teacher = normalize_text(student), normalize_text(teacher)  # as the grader sees answers
-    test = TESTS.get(str(case.get("test") or "equiv").lower())
+    if case.get("syntax") in ("latex", "text") or (case.get("syntax") is None and "\\" in student + teacher):
+        student, teacher = _single_escapes(student), _single_escapes(teacher)
+    name = str(case.get("test") or "equiv").lower()
+    kinds = TYPE_TESTS.get(name)
+    test = TESTS.get(name) or ("exact" if kinds is not None or name == "antiderivative" else None)
     if test is None:
         return None, f"test {case.get('test')!r} is not supported"
     options = case.get("options")
+    opts = options if isinstance(options, dict) else {}
     try:
         tol = _tolerance(test, options)
         syntax = SYNTAXES.get(str(case.get("syntax") or guess_syntax(student + teacher)), "plain")
-        scope = _scope(options if isinstance(options, dict) else {}, syntax)
+        unit = _unit(opts)
+        scope = _scope(opts, syntax, "all" if unit is not None else "upright" if syntax == "latex" else "")
         if syntax == "maxima":
             teacher = unwrap_teacher(teacher)
-        key_node = _read(teacher, scope, syntax, "the teacher's answer")
+        try:
+            key_node = _read(teacher, scope, syntax, "the teacher's answer")
+        except MathError:
+            words = text_answer(teacher) if syntax == "latex" else None
+            if not words:
+                raise
+            mine = text_answer(student)
+            return mine == words, "" if mine == words else "a different answer in words"
         # "k = 1" standing for the answer 1 is a free-text convention, not a CAS one (STACK: 1 is not x = 1)
-        key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex")
+        equations = options.get("equations", "proportional") if isinstance(options, dict) else "proportional"
+        if equations not in ("proportional", "solutions"):
+            raise MathError("equations must be proportional or solutions")
+        variable = str(opts.get("variable") or "x") if name == "antiderivative" else None
+        key = Key(key_node, scope, tol=tol, domain=_domain(options), assignments=syntax == "latex", equations=equations,
+                  matrices=matrix_shapes(opts.get("matrices")), antiderivative=variable,
+                  ordered=opts.get("ordered", True) is not False, unit=unit,
+                  require_unit=opts.get("require_unit", False))  # fmt: skip
+        if unit is not None:
+            key = _with_unit(key, key_node, unit)
         answer = _read(student, scope, syntax, "the student's answer", key)
     except MathError as exc:
         return None, exc.message
+    if kinds is not None:
+        if key.form.kind not in kinds:
+            return None, f"the teacher's answer is not {TYPE_NAMES[name]}"
+        answer_kind = key.kind_of(answer)
+        if answer_kind not in kinds:
+            return False, f"expected {TYPE_NAMES[name]}"
     verdict = key.compare(answer)
     return verdict.equal, verdict.reason
+
+
+# `test` may name the type both answers must have (then they are compared as usual).
+TYPE_TESTS = {
+    "expression": {"expr"}, "equation": {"eq"}, "inequality": {"lt", "le", "ne"}, "logic": {"logic"},
+    "set": {"set", "realset"}, "interval": {"interval", "realset"}, "tuple": {"tuple"}, "list": {"list"},
+    "matrix": {"matrix"}, "definition": {"define"},
+}  # fmt: skip
+TYPE_NAMES = {
+    "expression": "an expression", "equation": "an equation", "inequality": "an inequality",
+    "logic": "a statement of logic", "set": "a set", "interval": "an interval", "tuple": "a tuple",
+    "list": "a list", "matrix": "a matrix", "definition": "a function definition",
+}  # fmt: skip
 
 
 # Maxima functions that change an expression's form but not its value. Teacher (STACK) strings
@@ -133,6 +178,33 @@ def unwrap_teacher(text: str) -> str:
     return text
 
 
+_DOUBLED = re.compile(
+    r"\\\\(?=(?:left|right|frac|dfrac|tfrac|sqrt|le|ge|leq|geq|boxed|text|cdot|times|pi|in|infty|pm)\b)"
+)
+
+
+def _single_escapes(text: str) -> str:
+    """``\\\\frac`` (a backslash escaped once too often in JSON) is ``\\frac``: a line break never precedes these."""
+    return _DOUBLED.sub(r"\\", text)
+
+
+_TEXT_COMMANDS = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*")
+_FINAL_BOX = re.compile(r"\\boxed\s*\{(.*)\}", re.S)
+
+
+def text_answer(text: str) -> str | None:
+    """An answer in words (``\\text{Evelyn}``, ``(C)``), normalized; None when it holds digits or operators."""
+    box = _FINAL_BOX.search(text)
+    inner = box.group(1) if box else text
+    inner = _TEXT_COMMANDS.sub("", inner)
+    inner = re.sub(r"[{}$]|\\[()\[\]]", " ", inner)
+    inner = re.sub(r"\s+", " ", inner).strip(" .").strip()
+    inner = re.sub(r"^\((\w)\)$", r"\1", inner)
+    if not inner or not re.fullmatch(r"[A-Za-z][A-Za-z ,'-]*", inner):
+        return None
+    return inner.lower()
+
+
 def guess_syntax(text: str) -> str:
     if re.search(r"%(pi|e|i)\b|#pm#", text):
         return "maxima"
@@ -152,17 +224,36 @@ def _tolerance(test: str, options: Any) -> Tolerance:
     return Tolerance("tol" if test == "exact" else test, number)
 
 
-def _domain(options: Any) -> dict[str, tuple[float, float]]:
+def _domain(options: Any) -> dict[str, Any]:
     raw = options.get("domain") if isinstance(options, dict) else None
     if not isinstance(raw, dict):
         return {}
     try:
-        return {str(k): (float(v[0]), float(v[1])) for k, v in raw.items()}
-    except (TypeError, ValueError, IndexError):
-        raise MathError("domain must map names to [low, high]") from None
+        return {str(k): v if v in DOMAIN_KINDS else (float(v[0]), float(v[1])) for k, v in raw.items()}
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise MathError(f"domain must map names to [low, high] or one of {', '.join(DOMAIN_KINDS)}") from None
 
 
-def _scope(options: Mapping[str, Any], syntax: str) -> Scope:
+def _unit(options: Mapping[str, Any]) -> Unit | None:
+    name = options.get("unit")
+    if name is None:
+        return None
+    unit = unit_of(str(name).replace("^", "**"))
+    if unit is None:
+        raise MathError(f"unknown unit {str(name)[:40]!r}")
+    return Unit(str(name), unit.factor, unit.dimensions)
+
+
+def _with_unit(key: Key, node: Node, unit: Unit) -> Key:
+    """The key's value in SI base units (the teacher writes 4.7 for 4.7 uF)."""
+    value, written = split_quantity(node)
+    if written is not None:
+        raise MathError("the teacher's answer: give its unit in options.unit, not in the answer")
+    return Key(in_base_units(value, unit), key.scope, tol=key.tol, domain=key.domain, equations=key.equations,
+               unit=unit, require_unit=key.require_unit)  # fmt: skip
+
+
+def _scope(options: Mapping[str, Any], syntax: str, units: str = "") -> Scope:
     variables = [str(v) for v in options.get("variables") or [] if isinstance(v, str)]
     raw_functions = options.get("functions") or options.get("custom_functions") or {}
     if isinstance(raw_functions, list):  # names only: unknown functions, equal only to themselves
@@ -176,7 +267,7 @@ def _scope(options: Mapping[str, Any], syntax: str) -> Scope:
     complex_units = options.get("allow_complex", options.get("complex", False))
     imaginary = [u for u in ("i", "j") if complex_units and u not in variables]
     return build_scope(variables, functions, open=True, dialect="maxima" if syntax == "maxima" else "plain",
-                       imaginary=imaginary)  # fmt: skip
+                       imaginary=imaginary, units=units)  # fmt: skip
 
 
 def _read(text: str, scope: Scope, syntax: str, who: str, key: Key | None = None) -> Node:
@@ -194,6 +285,33 @@ def _read(text: str, scope: Scope, syntax: str, who: str, key: Key | None = None
     return node
 
 
+_CONNECTIVES = re.compile(r"(?:\s|[,;$]|\\[()\[\],;!]|\\q?quad|\\text\{\s*(?:and|or)?\s*\}|\band\b|\bor\b)*")
+_FINAL = re.compile(r"final answer(?: is)?\s*:?", re.I)
+
+
+def _joined_boxes(text: str, boxes: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The last boxes that only connectives separate (``\\boxed{1} and \\boxed{2}``): one answer of several."""
+    run = [boxes[-1]]
+    for box in reversed(boxes[:-1]):
+        if box[2] != run[0][2]:
+            break
+        gap = text[box[1] + 1 : run[0][0] - len("\\boxed{")] if box[2] == "boxed" else text[box[1] + 1 : run[0][0] - 1]
+        if not _CONNECTIVES.fullmatch(gap) or (not re.search(r"\band\b|\bor\b|,", gap) and box[2] == "math"):
+            break
+        run.insert(0, box)
+    return run
+
+
+def _final_answer(text: str) -> str:
+    """What follows the last "Final answer:" of a worked solution, when there is math there."""
+    found = list(_FINAL.finditer(text))
+    if not found:
+        return text
+    last = found[-1]
+    tail = text[last.end() :].replace("$", " ")  # "The largest $n$ is 34.": the sentence is the answer
+    return " " * last.end() + tail if re.search(r"\d", tail) else text
+
+
 def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
     """The last readable statement; with ``\\boxed{}`` answers, only inside the last box.
 
@@ -201,16 +319,28 @@ def _last_statement(text: str, scope: Scope, who: str, key: Key | None) -> Node:
     fallback (it is often a first attempt that the text goes on to correct).
     """
     problem = "no math found"
+    text = _final_answer(text)
     found = statements(text, scope, "latex")
     boxes = segments(strip_markdown(text), "latex")
+    if boxes and boxes[-1][2] in ("boxed", "math"):
+        joined = _joined_boxes(text, boxes)
+        answers = [s for s in found if s.tokens[0].col >= joined[0][0]]
+        if len(joined) > 1 and len(answers) == len(joined) and all(isinstance(s.parsed, Ok) for s in answers):
+            items = [s.parsed.node for s in answers]  # type: ignore[union-attr]
+            flat = tuple(x for n in items for x in (n.args if n.op == "set" else (n,)))
+            return Node("set", flat, None, answers[0].tokens[0].col)
     if boxes and boxes[-1][2] == "boxed":
         found = [s for s in found if s.tokens[0].col >= boxes[-1][0]]
     for stmt in reversed(found):
         parsed = stmt.parsed
+        if isinstance(parsed, Err) and key is not None and key.node.op != "rel":
+            parsed = stmt.tail() or parsed  # \frac{\partial L}{\partial W} = ...: the value after the "="
         if isinstance(parsed, Err):
             problem = parsed.message if problem == "no math found" else problem
             continue
         nodes = [parsed.node] if key is None else key.candidates(parsed.node)
+        if nodes and nodes[0].op == "sym" and key is not None and key.node.op != "sym" and stmt is not found[0]:
+            continue  # "... is 14400. I hope it is correct": a lone name in prose is not the answer
         if nodes:
             return nodes[0]
     raise MathError(f"{who}: {problem}")

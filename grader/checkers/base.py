@@ -172,7 +172,9 @@ def compile_check(raw: Any, ctx: CompileContext, loc: tuple[str | int, ...] = ()
     except ValidationError as exc:
         err = exc.errors()[0]
         reason = err["msg"].removeprefix("Value error, ")
-        raise SpecError(reason, (*loc, *err["loc"])) from None
+        # a union's error names the member it tried ("tuple[...]", "literal[...]"): not a field of the rubric
+        where = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        raise SpecError(reason, (*loc, *where)) from None
     try:
         return compiler(spec, ctx)
     except SpecError as exc:

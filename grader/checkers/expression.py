@@ -16,10 +16,15 @@ from pydantic import Field, ValidationError, model_validator
 
 from grader.checkers.base import Checker, CompileContext, Doubt, Match, SpecBase, SpecError, register
 from grader.mathexpr import Err, Key, MathError, Node, Scope, Tolerance, build_scope, read, statements, unknown_symbols
-from grader.mathexpr.equivalence import EXACT
+from grader.mathexpr.equivalence import EXACT, Verdict
 from grader.mathexpr.extract import strip_markdown
+from grader.mathexpr.matrices import matrix_shapes
 from grader.mathexpr.names import builtin, canonical_name
+from grader.mathexpr.tree import free_symbols
+from grader.mathexpr.units import Unit, in_base_units, split_quantity, unit_of
 from grader.rubric.numbers import FINITE, Real
+
+CONSTANT_NAMES = ("C", "c", "K", "C_1", "c_1", "C_0")  # how an answer writes "+ C"
 
 
 class FunctionSpec(SpecBase):
@@ -36,13 +41,23 @@ class ExpressionSpec(SpecBase):
     forbid_functions: list[str] = Field(default_factory=list)
     extract: Literal["last", "whole", "any"] = "last"
     syntax: Literal["auto", "latex", "plain"] = "auto"
-    domain: dict[str, tuple[Real, Real]] = Field(default_factory=dict)
+    domain: dict[str, tuple[Real, Real] | Literal["real", "positive", "negative", "integer", "natural"]] = Field(
+        default_factory=dict
+    )
     tol: Annotated[float, Field(gt=0, lt=1), FINITE] | None = None
+    equations: Literal["proportional", "solutions"] = "proportional"
+    matrices: list[str] | dict[str, tuple[int, int]] = Field(default_factory=list)
+    imaginary: list[Literal["i", "j"]] = Field(default_factory=list)  # names of sqrt(-1): complex answers
+    ordered: bool = True  # false: tuples and lists of roots compare in any order
+    unit: str | None = None  # the key's unit (pint's names: "uF", "m/s^2"): answers are compared after conversion
+    require_unit: bool | str = False  # true: the answer must give a unit; a unit name: exactly that unit
+    antiderivative: str | None = None  # the variable: answers equal up to a constant of integration
+    constant: Literal["optional", "required"] = "optional"  # with antiderivative: must "+ C" be written?
 
     @model_validator(mode="after")
     def _domain_ranges(self) -> ExpressionSpec:
-        for name, (lo, hi) in self.domain.items():
-            if not lo < hi:
+        for name, where in self.domain.items():
+            if not isinstance(where, str) and not where[0] < where[1]:
                 raise ValueError(f"domain of {name}: the lower bound must be below the upper bound")
         return self
 
@@ -80,8 +95,14 @@ def _syntax_of(text: str, syntax: str) -> str:
 @register("expression", ExpressionSpec)
 def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
     variables, functions = _definitions(ctx, spec)
+    constants = [c for c in CONSTANT_NAMES if c not in variables] if spec.antiderivative else []
     try:
-        scope = build_scope(variables, functions)
+        scope = build_scope(
+            [*variables, *constants],
+            functions,
+            imaginary=[u for u in spec.imaginary if u not in variables],
+            units="all" if spec.unit is not None else "",
+        )
     except MathError as exc:
         raise SpecError(exc.message, ("functions",)) from None
     parsed = read(spec.expr, scope, _syntax_of(spec.expr, spec.syntax))
@@ -93,22 +114,60 @@ def compile_expression(spec: ExpressionSpec, ctx: CompileContext) -> Checker:
     for name in spec.domain:
         if canonical_name(name) not in scope.variables:
             raise SpecError(f"domain: {name} is not a variable", ("domain",))
+    key_node, unit = _key_quantity(spec, parsed.node)
     required = _function_names(spec.require_functions, scope, "require_functions")
     forbidden = _function_names(spec.forbid_functions, scope, "forbid_functions")
     try:
         key = Key(
-            parsed.node,
+            key_node,
             scope,
             tol=EXACT if spec.tol is None else Tolerance("tol", spec.tol),
             domain={canonical_name(n): r for n, r in spec.domain.items()},
+            equations=spec.equations,
+            matrices=matrix_shapes(spec.matrices),
+            antiderivative=canonical_name(spec.antiderivative) if spec.antiderivative else None,
+            ordered=spec.ordered,
+            unit=unit,
+            require_unit=spec.require_unit,
         )
     except MathError as exc:
         raise SpecError(f"the key cannot be compared: {exc.message}", ("expr",)) from None
-    return _ExpressionChecker(spec, scope, key, required, forbidden)
+    if spec.antiderivative and canonical_name(spec.antiderivative) not in scope.variables:
+        raise SpecError(f"antiderivative: {spec.antiderivative} is not a variable", ("antiderivative",))
+    return _ExpressionChecker(spec, scope, key, required, forbidden, frozenset(constants))
+
+
+def _key_quantity(spec: ExpressionSpec, node: Node) -> tuple[Node, Unit | None]:
+    """The key in SI base units, and its unit (None when the item has no unit)."""
+    if spec.unit is None:
+        return node, None
+    unit = unit_of(spec.unit.replace("^", "**"))
+    if unit is None:
+        raise SpecError(f"unknown unit {spec.unit!r}", ("unit",))
+    if isinstance(spec.require_unit, str):
+        exact = unit_of(spec.require_unit.replace("^", "**"))
+        if exact is None or not exact.same_dimension(unit):
+            raise SpecError(f"require_unit: {spec.require_unit!r} is not a unit of {spec.unit}", ("require_unit",))
+    try:
+        value, written = split_quantity(node)
+    except MathError as exc:
+        raise SpecError(f"the key cannot be read: {exc.message}", ("expr",)) from None
+    if written is not None:
+        raise SpecError("write the key's value in expr and its unit in unit", ("expr",))
+    return in_base_units(value, unit), Unit(spec.unit, unit.factor, unit.dimensions)
 
 
 class _ExpressionChecker:
-    def __init__(self, spec: ExpressionSpec, scope: Scope, key: Key, required: frozenset, forbidden: frozenset):
+    def __init__(
+        self,
+        spec: ExpressionSpec,
+        scope: Scope,
+        key: Key,
+        required: frozenset,
+        forbidden: frozenset,
+        constants: frozenset[str] = frozenset(),
+    ):
+        self.constants = constants  # names of a constant of integration (antiderivative checks)
         self.spec = spec
         self.scope = scope
         self.key = key
@@ -149,18 +208,18 @@ class _ExpressionChecker:
         if not usable:
             return Match.no(message=self._problem(sides[-1]) or "no expression found in the answer")
         conclusion = usable[-1]
-        verdict = self.key.compare(conclusion)
+        verdict = self._compare(conclusion)
         if verdict.equal is None:
             return Match.needs_review(f"could not decide whether {text!r} equals the key: {verdict.reason}")
         if not verdict.equal:
-            return Match.no()
+            return Match.no(message=verdict.reason if verdict.feedback else None)
         problem = self._problem(conclusion)
         if problem is None:
             return Match.yes(text)
         for side in reversed(usable[:-1]):
             if self._problem(side) is not None:
                 continue
-            other = self.key.compare(side)
+            other = self._compare(side)
             if other.equal:
                 return Match.yes(text)
             if other.equal is None:
@@ -181,7 +240,7 @@ class _ExpressionChecker:
                 if problem is not None:
                     problems.append(problem)
                     continue
-                verdict = self.key.compare(node)
+                verdict = self._compare(node)
                 compared = True
                 if verdict.equal:
                     return Match.yes(text)
@@ -192,6 +251,9 @@ class _ExpressionChecker:
         if compared:  # read and compared, and not the key: a plain miss, not an unreadable answer
             return Match.no(message=_most_helpful(problems) if problems else None)
         return _unread(problems)
+
+    def _compare(self, node: Node) -> Verdict:
+        return self.key.compare(node)
 
     def _statements(self, answer: str) -> Any:
         """(text, parse) of each candidate statement in search order.
@@ -225,6 +287,8 @@ class _ExpressionChecker:
         banned = sorted(self.forbidden & used)
         if banned:
             return f"the answer must not use {', '.join(banned)}"
+        if self.spec.constant == "required" and self.constants and not free_symbols(node) & self.constants:
+            return "add the constant of integration (+ C)"
         return None
 
 

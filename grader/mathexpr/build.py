@@ -50,6 +50,8 @@ _OTHER: dict[str, Callable[..., Any]] = {
     "min": lambda *a: sp.Min(*a),
     "atan2": sp.atan2,
     "binomial": sp.binomial,
+    "degrees": lambda x: sp.Mul(x, sp.pi / 180, evaluate=False),
+    "percent": lambda x: sp.Mul(x, sp.Rational(1, 100), evaluate=False),
 }
 
 
@@ -76,6 +78,11 @@ def to_sympy(node: Node, functions: Mapping[str, FunctionDef], env: Mapping[str,
         return _pow(*parts)
     if op == "fact":
         return sp.factorial(parts[0])
+    if op in ("sum", "prod"):
+        index = sp.Symbol(str(node.val), integer=True)
+        body = to_sympy(node.args[0], functions, {**(env or {}), str(node.val): index})
+        big = sp.Sum if op == "sum" else sp.Product
+        return big(body, (index, parts[1], parts[2]))
     if op == "call":
         return _call(str(node.val), parts, functions)
     raise MathError(f"{op} cannot be built")

@@ -24,6 +24,11 @@ from grader.mathexpr.tree import MAX_FACTORIAL, MAX_POWER, MathError, Node
 
 Value = Any
 Env = dict[str, Value]
+# What a tracking backend records in the environment (not symbol names), as binary exponents:
+# the most bits any sum lost to cancellation (log2 |largest term| / |sum|), the same for the sums
+# before the last, and the magnitude of the last sum's largest term.
+LOSS, INNER_LOSS, LARGEST = "#loss", "#inner-loss", "#largest"
+ALL_LOST = 1_000  # bits: a sum that cancelled to exactly zero
 Compiled = Callable[[Env], Value]
 N_POINTS = 12
 
@@ -85,6 +90,14 @@ def _d_sign(x: Value) -> Value:
     return float((x > 0) - (x < 0))
 
 
+def _d_sigfigs(x: float, n: float) -> float:
+    """x to n significant figures, halves rounded up (STACK's significantfigures)."""
+    if x == 0:
+        return 0.0
+    step = 10.0 ** (math.floor(math.log10(abs(x))) - int(n) + 1)
+    return math.copysign(math.floor(abs(x) / step + 0.5) * step, x)
+
+
 _sqrt = _lift(math.sqrt, cmath.sqrt, lambda t: t >= 0)
 _asin = _lift(math.asin, cmath.asin, lambda t: -1 <= t <= 1)
 _acos = _lift(math.acos, cmath.acos, lambda t: -1 <= t <= 1)
@@ -136,6 +149,10 @@ DOUBLE_FUNCS: dict[str, Callable[..., Value]] = {
     "max": lambda *a: max(_real(v) for v in a),
     "min": lambda *a: min(_real(v) for v in a),
     "atan2": lambda y, x: math.atan2(_real(y), _real(x)),
+    "round": lambda x: float(round(_real(x))),  # half to even, as Maxima
+    "degrees": lambda x: _fix(x * (math.pi / 180)),
+    "percent": lambda x: _fix(x / 100),
+    "significantfigures": lambda x, n: _d_sigfigs(_real(x), _real(n)),
 }
 
 # ---- backends ------------------------------------------------------------------
@@ -154,6 +171,9 @@ class Backend:
         self.finite = finite
         self.point = point  # float sample -> value
         self.ctx: Any = None  # the mpmath context of a multi-precision backend
+        # Record the digits each sum cancels (LOSS below): a result's error is at least that loss
+        # times the precision, whatever two precisions agree on.
+        self.track = False
 
 
 DOUBLE = Backend(
@@ -201,6 +221,8 @@ def compile_node(node: Node, be: Backend, functions: Mapping[str, FunctionDef]) 
     subs = [compile_node(a, be, functions) for a in node.args]
     fix = be.fix
     if op == "add":
+        if be.track:
+            return _tracked_sum(subs, be.ctx.mag)
         if len(subs) == 2:
             f0, f1 = subs
             return lambda env: fix(f0(env) + f1(env))
@@ -233,9 +255,72 @@ def compile_node(node: Node, be: Backend, functions: Mapping[str, FunctionDef]) 
         return lambda env: fact(f0(env))
     if op == "call":
         return _compile_call(str(node.val), subs, be, functions)
+    if op in ("sum", "prod"):
+        return _big(op, str(node.val), subs, be)
     what = {"rel": "a relation", "tuple": "a tuple", "list": "a list", "set": "a set", "interval": "an interval",
             "inf": "infinity", "pm": "±"}.get(op, op)  # fmt: skip
     raise MathError(f"{what} cannot be evaluated here")
+
+
+MAX_TERMS = 10_000
+
+
+def _whole(v: Value) -> int:
+    z = complex(v)
+    if abs(z.imag) > 1e-9 or abs(z.real) > 1e9 or abs(z.real - round(z.real)) > 1e-9:
+        raise ValueError("a bound of a sum is not a whole number")
+    return round(z.real)
+
+
+def _big(op: str, index: str, subs: list[Compiled], be: Backend) -> Compiled:
+    body, lo, hi = subs
+    zero, one = be.number(Fraction(0)), be.number(Fraction(1))
+
+    def total(env: Env) -> Value:
+        a, b = _whole(lo(env)), _whole(hi(env))
+        if b - a > MAX_TERMS:
+            raise OverflowError("too many terms")
+        inner = dict(env)
+        acc = zero if op == "sum" else one
+        for k in range(a, b + 1):
+            inner[index] = be.number(Fraction(k))
+            acc = acc + body(inner) if op == "sum" else acc * body(inner)
+        for mark in (LOSS, INNER_LOSS):  # cancellation inside the terms counts for the whole
+            if mark in inner:
+                env[mark] = max(env.get(mark, 0), inner[mark])
+        return be.fix(acc)
+
+    return total
+
+
+def _tracked_sum(subs: list[Compiled], mag: Callable[[Value], int]) -> Compiled:
+    """A sum that records how many bits it cancels (see Backend.track), by binary exponents only."""
+
+    def total(env: Env) -> Value:
+        terms = [f(env) for f in subs]
+        value = sum(terms[1:], terms[0])
+        largest = max(mag(t) for t in terms)
+        before = env.get(LOSS, 0)
+        loss = largest - mag(value) if value != 0 else ALL_LOST
+        env[INNER_LOSS] = before  # the sums evaluated before this one (inside it, when it is the outermost)
+        env[LOSS] = max(before, loss)
+        env[LARGEST] = largest  # the last sum evaluated: the outermost one
+        return value
+
+    return total
+
+
+def _tracked_body(body: Compiled, names: tuple[str, ...], subs: list[Compiled]) -> Compiled:
+    """A rubric function's body has its own environment; its sums count towards the caller's."""
+
+    def call(env: Env) -> Value:
+        inner = {n: f(env) for n, f in zip(names, subs, strict=True)}
+        inner[LOSS] = env.get(LOSS, 0)
+        v = body(inner)
+        env[LOSS] = inner[LOSS]
+        return v
+
+    return call
 
 
 def _compile_call(name: str, subs: list[Compiled], be: Backend, functions: Mapping[str, FunctionDef]) -> Compiled:
@@ -243,6 +328,8 @@ def _compile_call(name: str, subs: list[Compiled], be: Backend, functions: Mappi
     if fdef is not None and fdef.body is not None:
         body = compile_node(fdef.body, be, functions)
         names = fdef.args
+        if be.track:
+            return _tracked_body(body, names, subs)
         return lambda env: body({n: f(env) for n, f in zip(names, subs, strict=True)})
     fn = be.funcs.get(name) if fdef is None else None
     if fn is None:
@@ -283,10 +370,33 @@ def sample_values(name: str, lo: float | None = None, hi: float | None = None) -
     return tuple(out)
 
 
-def environment(names: frozenset[str], k: int, domain: Mapping[str, tuple[float, float]], be: Backend) -> Env:
+DOMAIN_KINDS = ("real", "positive", "negative", "integer", "natural")
+Domain = Mapping[str, Any]  # name -> (low, high) or one of DOMAIN_KINDS
+
+
+@lru_cache(maxsize=4096)
+def domain_values(name: str, kind: str) -> tuple[float, ...]:
+    """The default values made positive, negative or whole (integers -19..19, naturals 1..19)."""
+    base = sample_values(name)
+    if kind == "positive":
+        return tuple(abs(v) for v in base)
+    if kind == "negative":
+        return tuple(-abs(v) for v in base)
+    if kind == "integer":
+        return tuple(float(round(2 * v)) for v in base)
+    if kind == "natural":
+        return tuple(float(1 + int(2 * abs(v))) for v in base)
+    return base
+
+
+def environment(names: frozenset[str], k: int, domain: Domain, be: Backend) -> Env:
     env = {}
     for name in names:
-        lo, hi = domain.get(name, (None, None))
+        where = domain.get(name)
+        if isinstance(where, str):
+            env[name] = be.point(domain_values(name, where)[k])
+            continue
+        lo, hi = where if where is not None else (None, None)
         env[name] = be.point(sample_values(name, lo, hi)[k])
     return env
 
@@ -301,6 +411,18 @@ def check_sizes(node: Node) -> None:
     overflow), so ``9^(9^9)`` is "too large" instead of a 370-million-digit integer.
     """
     _const_value(node)
+    _bounded_infinity(node)
+
+
+_ARITHMETIC = frozenset({"add", "mul", "div", "neg", "pow", "fact", "call", "pm"})
+
+
+def _bounded_infinity(node: Node) -> None:
+    """Infinity is a value only where it is a bound (``(1, ∞)``, ``x < ∞``), never in arithmetic."""
+    for sub in node.walk():
+        if sub.op in _ARITHMETIC and any(a.op == "inf" for a in sub.args):
+            inf = next(a for a in sub.args if a.op == "inf")
+            raise MathError("infinity is not supported in arithmetic", inf.col)
 
 
 def _const_value(node: Node) -> Value | None:

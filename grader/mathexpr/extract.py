@@ -26,7 +26,7 @@ _DELIMITED = re.compile(
     re.S,
 )
 _BOXED = re.compile(r"\\boxed\s*\{")
-_LATEX_HINT = re.compile(r"\\[A-Za-z]|[\^_]\{")
+_LATEX_HINT = re.compile(r"\\[A-Za-z%{]|[\^_]\{")
 _SPLIT = {"sep", "word"}
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
 # Markdown emphasis and code around math: **..**, __..__, `..`, ```..```. An opening mark follows no
@@ -151,13 +151,13 @@ def statements(answer: str, scope: Scope, syntax: str = "auto") -> list[Statemen
     answer = strip_markdown(answer)
     for start, end, kind in segments(answer, syntax):
         syntax_of = "plain" if kind == "plain" else "latex"
-        toks = _remarks(
-            _digit_groups(tokenize(answer[start:end], scope, syntax_of, lenient=True, offset=start), answer)
-        )
         math = kind in ("math", "boxed")
+        tokens = tokenize(answer[start:end], scope, syntax_of, lenient=True, offset=start)
+        toks = _remarks(_digit_groups(tokens, answer, lists=math))
+        if math:
+            toks = _list_marks(toks)
         chunks = _chunks(toks, split_commas=not math)
-        if math and any(_has_comma(c) for c in chunks):
-            chunks = [[Token("bad", "lists of answers are not supported", c[0].col, c[-1].end)] for c in chunks]
+        chunks = [_as_answers(c) if math and _has_comma(c) else c for c in chunks]
         out += [Statement(answer, chunk, scope.with_dialect(syntax_of)) for chunk in chunks]
     return out
 
@@ -194,6 +194,25 @@ def _remarks(tokens: list[Token]) -> list[Token]:
     return out + tokens[pos:]
 
 
+def _list_marks(tokens: list[Token]) -> list[Token]:
+    """Inside math, ``a; b`` lists like ``a, b``, and ``a,\\quad b`` is one comma."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "sep" and tok.val == ";":
+            tok = Token("comma", None, tok.col, tok.end)
+        if tok.kind == "sep" and tok.val in ("quad", "qquad") and out and out[-1].kind == "comma":
+            continue
+        out.append(tok)
+    return out
+
+
+def _as_answers(chunk: list[Token]) -> list[Token]:
+    """``$19, 46, and 82$``, ``\\boxed{x = 1, x = 2}``: several answers, read as the set of them."""
+    first, last = chunk[0], chunk[-1]
+    body = [t for k, t in enumerate(chunk) if not (t.kind == "logic" and k and chunk[k - 1].kind == "comma")]
+    return [Token("lp", "\\{", first.col, first.col), *body, Token("rp", "\\{", last.end, last.end)]
+
+
 def _has_comma(chunk: list[Token]) -> bool:
     depth = 0
     for tok in chunk:
@@ -203,8 +222,9 @@ def _has_comma(chunk: list[Token]) -> bool:
     return False
 
 
-def _digit_groups(tokens: list[Token], source: str) -> list[Token]:
-    """``7,425,000`` is one number; ``1000,99`` (a decimal comma, or a list?) is an error.
+def _digit_groups(tokens: list[Token], source: str, lists: bool = False) -> list[Token]:
+    """``7,425,000`` (also ``14{,}916`` and ``32,\\!349``) is one number; ``1000,99`` (a decimal
+    comma, or a list?) is an error in a line of text, and a list inside delimited math (``$1,2$``).
 
     Only outside brackets, and only with no spaces around the comma: ``(1,2)``
     stays a pair and ``x = 2, y = 3`` two statements.
@@ -214,28 +234,37 @@ def _digit_groups(tokens: list[Token], source: str) -> list[Token]:
     while i < len(tokens):
         tok = tokens[i]
         depth += {"lp": 1, "rp": -1}.get(tok.kind, 0)
-        if depth > 0 or not _glued(tokens, i):
+        if depth > 0 or not _glued(tokens, i, source):
             out.append(tok)
             i += 1
             continue
         j = i
-        while _glued(tokens, j):
+        while _glued(tokens, j, source):
             j += 2
         start, end = tok.col, tokens[j].end
-        if _THOUSANDS.fullmatch(source[start:end]):
-            out.append(number_token(source[start:end].replace(",", ""), start, end))
+        digits = _GROUP_MARKS.sub(",", source[start:end])
+        if _THOUSANDS.fullmatch(digits):
+            out.append(number_token(digits.replace(",", ""), start, end))
+        elif lists:
+            out += tokens[i : j + 1]
         else:
             out.append(Token("bad", "a comma between digits is ambiguous (a decimal comma, or a list?)", start, end))
         i = j + 1
     return out
 
 
-def _glued(tokens: list[Token], i: int) -> bool:
+def _glued(tokens: list[Token], i: int, source: str) -> bool:
     """A number, a comma and a number with no space between them."""
     if i + 2 >= len(tokens):
         return False
     a, comma, b = tokens[i : i + 3]
-    return a.kind == "num" and comma.kind == "comma" and b.kind == "num" and a.end == comma.col and comma.end == b.col
+    if a.kind != "num" or comma.kind != "comma" or b.kind != "num":
+        return False
+    return _GLUE.fullmatch(source[a.end : b.col]) is not None
+
+
+_GLUE = re.compile(r",|\{,\}|,\\!\s*")  # 14{,}916 and 32,\!349 are LaTeX's thousands separators
+_GROUP_MARKS = re.compile(r"\{,\}|,\\!\s*")
 
 
 def _chunks(tokens: list[Token], split_commas: bool = True) -> list[list[Token]]:

@@ -14,7 +14,7 @@ from grader.mathexpr.tokens import Token, tokenize_plain
 from grader.mathexpr.tree import MAX_DEPTH
 
 FRACS = {"frac", "dfrac", "tfrac", "cfrac"}
-SKIP = {"displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "circ", "degree"}
+SKIP = {"displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "circ"}
 SEPS = {
     "quad", "qquad", "therefore", "because", "Rightarrow", "Longrightarrow", "implies", "iff",
     "Leftrightarrow", "Longleftrightarrow", "rightarrow", "longrightarrow", "impliedby", "hence",
@@ -25,6 +25,15 @@ RELS = {
     "lt": "<", "gt": ">", "ne": "!=", "neq": "!=",
 }  # fmt: skip
 APPROX = {"approx", "simeq", "sim", "thickapprox"}
+LOGIC = {"land": "and", "wedge": "and", "lor": "or", "vee": "or", "lnot": "not", "neg": "not"}
+SET_OPS = {"cup": "union", "cap": "intersection", "setminus": "minus"}
+MEMBERSHIP = {"in": "in", "notin": "notin"}
+EMPTY = {"emptyset", "varnothing"}
+TRANSPOSE = {"top", "intercal", "T"}
+# Matrix environments; vmatrix is a determinant.
+MATRICES = {"pmatrix", "bmatrix", "Bmatrix", "matrix", "smallmatrix", "array", "vmatrix", "Vmatrix"}
+_ENV = re.compile(r"\s*\{([A-Za-z]+\*?)\}")
+_ROW_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?")
 SIZES = {
     "left",
     "right",
@@ -44,7 +53,7 @@ SIZES = {
 BARS = {"lvert", "rvert", "vert"}
 FUNCTIONS = {
     "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "coth",
-    "exp", "ln", "log", "lg", "max", "min", "sgn", "arccot", "arcsec", "arccsc", "operatorname",
+    "exp", "ln", "log", "lg", "max", "min", "sgn", "arccot", "arcsec", "arccsc", "operatorname", "det", "tr",
 }  # fmt: skip
 TEXTS = {"text", "textrm", "textnormal", "mathrm", "mbox", "textit", "textbf", "mathit", "mathbf",
          "boldsymbol", "bm", "mathsf", "mathtt", "operatorname", "textup", "mathup"}  # fmt: skip
@@ -52,17 +61,17 @@ ACCENTS = {"hat": "_hat", "widehat": "_hat", "bar": "_bar", "overline": "_bar", 
            "widetilde": "_tilde", "vec": "", "dot": "_dot", "ddot": "_ddot"}  # fmt: skip
 UNSUPPORTED = {
     "infty": "infinity", "cdots": "sequences", "ldots": "sequences", "dots": "sequences", "vdots": "sequences",
-    "ddots": "sequences", "sum": "sums", "prod": "products", "int": "integrals", "iint": "integrals",
+    "ddots": "sequences", "iint": "integrals",
     "oint": "integrals", "lim": "limits", "partial": "derivatives", "nabla": "derivatives", "prime": "derivatives",
-    "in": "sets", "notin": "sets", "cup": "sets", "cap": "sets", "setminus": "sets", "subset": "sets",
-    "subseteq": "sets", "emptyset": "sets", "varnothing": "sets", "mathbb": "sets", "forall": "logic",
-    "exists": "logic", "land": "logic", "lor": "logic", "wedge": "logic", "vee": "logic", "neg": "logic",
-    "lnot": "logic", "begin": "matrices", "end": "matrices", "mod": "modular arithmetic",
+    "subset": "sets",
+    "subseteq": "sets", "mathbb": "sets", "forall": "logic",
+    "exists": "logic", "end": "environments", "mod": "modular arithmetic",
     "pmod": "modular arithmetic", "bmod": "modular arithmetic", "equiv": "congruences", "langle": "vectors",
     "rangle": "vectors", "lfloor": "floor", "rfloor": "floor", "lceil": "ceiling", "rceil": "ceiling",
     "angle": "angles", "mathcal": "script letters", "overrightarrow": "vectors", "cdotp": "sequences",
 }  # fmt: skip
 _GREEK_CMDS = set(GREEK) | {"pi", "Pi"} | set(VARIANTS)
+_UNIT_TEXT = re.compile(r"[A-Za-z]+(?:\^-?\d)?(?:\s*[/*]\s*[A-Za-z]+(?:\^-?\d)?)+")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
 _PLAIN_RUN = re.compile(r"[^\\{}^_A-Za-z]+")
 
@@ -88,6 +97,9 @@ class _Lexer:
             ch = text[i]
             if ch == "\\":
                 i = self._command(i, stop, out)
+            elif ch == "{" and text.startswith("{,}", i):  # 14{,}916: a thousands separator
+                out.append(self.tok("comma", None, i, i + 3))
+                i += 3
             elif ch == "{":
                 close = self._match(i, stop)
                 out += [self.tok("lp", "{", i, i + 1), *self.lex(i + 1, close), self.tok("rp", "{", close, close + 1)]
@@ -143,8 +155,10 @@ class _Lexer:
     def _power(self, i: int, stop: int, out: list[Token]) -> int:
         rest = self.text[i + 1 : stop].lstrip()
         for degree in ("\\circ", "{\\circ}", "\\degree", "{^\\circ}"):
-            if rest.startswith(degree):  # 90^\circ is 90
-                return stop - len(rest) + len(degree)
+            if rest.startswith(degree):  # 90^\circ: ninety degrees
+                end = stop - len(rest) + len(degree)
+                out.append(self.tok("op", "deg", i, end))
+                return end
         out.append(self.tok("op", "^", i, i + 1))
         return i + 1
 
@@ -179,6 +193,10 @@ class _Lexer:
             return self._symbol_command(name, i, j, out)
         if name in SKIP:
             return j
+        glued = re.match(r"(q?quad)([A-Za-z]+)$", name)
+        if glued and name not in UNSUPPORTED:  # \quadx_2: a space, then x_2
+            out.append(self.tok("sep", glued.group(1), i, i + 1 + len(glued.group(1))))
+            return i + 1 + len(glued.group(1))
         if name in SEPS:
             out.append(self.tok("sep", name, i, j))
         elif name in OPS:
@@ -187,13 +205,33 @@ class _Lexer:
             out.append(self.tok("rel", RELS[name], i, j))
         elif name in APPROX:
             out.append(self.tok("approx", name, i, j))
+        elif name in LOGIC:
+            out.append(self.tok("logic", LOGIC[name], i, j))
+        elif name in SET_OPS:
+            out.append(self.tok("setop", SET_OPS[name], i, j))
+        elif name in MEMBERSHIP:
+            out.append(self.tok("rel", MEMBERSHIP[name], i, j))
+        elif name in EMPTY:
+            out.append(self.tok("empty", None, i, j))
+        elif name in TRANSPOSE:
+            out.append(Token("ident", "T", self.offset + i, self.offset + j))
+        elif name == "begin":
+            return self._environment(i, j, stop, out)
+        elif name == "degree":
+            out.append(self.tok("op", "deg", i, j))
+        elif name in ("sum", "prod", "int"):
+            return self._big_operator(name, i, j, stop, out)
         elif name in BARS:
             out.append(self.tok("bar", None, i, j))
         elif name in SIZES:
             return self._delimiter(j, stop, out)
         elif name in FRACS:
-            num, j, _ = self._arg(j, stop)
-            den, j, _ = self._arg(j, stop)
+            num, j, top_text = self._arg(j, stop)
+            den, j, bottom_text = self._arg(j, stop)
+            var = _derivative_operator(top_text, bottom_text)
+            if var is not None:  # \frac{d}{dx}: the derivative of what follows
+                out.append(self.tok("dop", var, i, j))
+                return j
             frac = [*self._group(num, i), self.tok("op", "/", i, i), *self._group(den, i, j)]
             out += self._group(frac, i, j)
         elif name == "binom":
@@ -225,6 +263,80 @@ class _Lexer:
             out.append(self.tok("bad", f"unknown command \\{name}", i, j))
         return j
 
+    def _environment(self, i: int, j: int, stop: int, out: list[Token]) -> int:
+        """``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` is ``matrix([a, b], [c, d])``."""
+        m = _ENV.match(self.text, j, stop)
+        env = m.group(1) if m else ""
+        end = self.text.find(f"\\end{{{env}}}", j, stop) if m else -1
+        if env not in MATRICES or end < 0:
+            what = f"\\begin{{{env}}}" if env else "\\begin"
+            out.append(self.tok("bad", f"{what} is not supported", i, m.end() if m else j))
+            return m.end() if m else j
+        body = m.end()  # type: ignore[union-attr]
+        if env == "array":  # the column spec {cc|c}
+            spec = re.match(r"\s*\{[^{}]*\}", self.text[body:end])
+            body += spec.end() if spec else 0
+        rows = [r for r in self._cells(body, end) if any(self.text[a:b].strip() for a, b in r)]
+        close = end + len(f"\\end{{{env}}}")
+        toks = [self.tok("func", "det" if env in ("vmatrix", "Vmatrix") else "matrix", i, close)]
+        if env in ("vmatrix", "Vmatrix"):
+            toks += [self.tok("lp", "(", i, i), self.tok("func", "matrix", i, close)]
+        toks.append(self.tok("lp", "(", i, i))
+        for k, row in enumerate(rows):
+            if k:
+                toks.append(self.tok("comma", None, row[0][0], row[0][0]))
+            toks.append(self.tok("lp", "[", row[0][0], row[0][0]))
+            for n, (a, b) in enumerate(row):
+                if n:
+                    toks.append(self.tok("comma", None, a, a))
+                toks += self.lex(a, b)
+            toks.append(self.tok("rp", "[", row[-1][1], row[-1][1]))
+        toks.append(self.tok("rp", "(", close, close))
+        if env in ("vmatrix", "Vmatrix"):
+            toks.append(self.tok("rp", "(", close, close))
+        out += toks
+        return close
+
+    def _big_operator(self, name: str, i: int, j: int, stop: int, out: list[Token]) -> int:
+        """``\\sum_{k=1}^{n}``: the bounds travel with the token; the parser reads the body after it."""
+        bounds: dict[str, list[Token]] = {}
+        for _ in range(2):
+            k = j
+            while k < stop and self.text[k].isspace():
+                k += 1
+            if k < stop and self.text[k] in "_^" and self.text[k] not in bounds:
+                mark = self.text[k]
+                toks, j, _raw = self._arg(k + 1, stop)
+                bounds[mark] = toks
+            elif self.text.startswith("\\limits", k):
+                j = k + len("\\limits")
+        out.append(Token("bigop", (name, bounds.get("_"), bounds.get("^")), self.offset + i, self.offset + j))
+        return j
+
+    def _cells(self, start: int, stop: int) -> list[list[tuple[int, int]]]:
+        """Rows (at ``\\\\``) of cells (at ``&``) outside braces, as (start, end) spans."""
+        rows: list[list[tuple[int, int]]] = [[]]
+        depth, cell, k = 0, start, start
+        while k < stop:
+            ch = self.text[k]
+            if ch == "\\" and self.text.startswith("\\\\", k) and depth == 0:
+                rows[-1].append((cell, k))
+                brk = _ROW_BREAK.match(self.text, k)
+                k = brk.end() if brk else k + 2
+                cell = k
+                rows.append([])
+                continue
+            if ch == "\\":
+                k += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if ch == "&" and depth == 0:
+                rows[-1].append((cell, k))
+                cell = k + 1
+            k += 1
+        rows[-1].append((cell, stop))
+        return rows
+
     def _symbol_command(self, name: str, i: int, j: int, out: list[Token]) -> int:
         if name == "\\":
             out.append(self.tok("sep", "\\\\", i, j))
@@ -234,7 +346,9 @@ class _Lexer:
             out.append(self.tok("rp", "\\{", i, j))
         elif name == "|":
             out.append(self.tok("bar", None, i, j))
-        elif name not in ",;:!> %$&#_" and not name.isspace():
+        elif name == "%":
+            out.append(self.tok("op", "%", i, j))  # 25\% is 0.25
+        elif name not in ",;:!> $&#_" and not name.isspace():
             out.append(self.tok("bad", f"unknown command \\{name}", i, j))
         return j
 
@@ -286,12 +400,30 @@ class _Lexer:
         ):
             for t in toks:
                 t.split = False
+                t.upright = name == "mathrm"
             out += toks
         elif re.fullmatch(r"[A-Za-z]+", word):
             out.append(Token("tident", word, self.offset + i, self.offset + j))
+        elif _UNIT_TEXT.fullmatch(word):  # \mathrm{km/h}, \text{m/s^2}: names a unit reader may know
+            for t in toks:
+                t.split = False
+            out += [Token("tident", t.val, t.col, t.end) if t.kind == "ident" else t for t in toks]
         else:
             out.append(self.tok("word", word, i, j))
         return j
+
+
+_D = r"(?:d|\\mathrm\{d\}|\\partial|\\operatorname\{d\})"
+_D_TOP = re.compile(rf"\s*{_D}\s*")
+_D_BOTTOM = re.compile(rf"\s*{_D}\s*\\?([A-Za-z]+)\s*")
+
+
+def _derivative_operator(top: str, bottom: str) -> str | None:
+    """``\\frac{d}{dx}``, ``\\frac{\\partial}{\\partial x}``, ``\\frac{\\mathrm{d}}{\\mathrm{d}t}``: the variable."""
+    m = _D_BOTTOM.fullmatch(bottom)
+    if not _D_TOP.fullmatch(top) or m is None:
+        return None
+    return VARIANTS.get(m.group(1), m.group(1))
 
 
 def _closing_braces(text: str) -> dict[int, int]:

@@ -52,9 +52,15 @@ BUILTINS: dict[str, tuple[int, int]] = {
             "sigmoid",
             "log10",
             "log2",
+            "transpose",
+            "det",
+            "trace",
+            "inverse",
+            "round",
         ],
         (1, 1),
     ),
+    "significantfigures": (2, 2),
     "log": (1, 2),  # log(x, base), natural by default
     "lg": (1, 2),  # Maxima: base 10, or lg(x, base)
     "root": (1, 2),  # Maxima: root(x) = sqrt(x), root(x, n) = x^(1/n)
@@ -68,7 +74,8 @@ ALIASES = {
     "arccsc": "acsc", "arsinh": "asinh", "arcsinh": "asinh", "arcosh": "acosh", "arccosh": "acosh",
     "artanh": "atanh", "arctanh": "atanh", "arcoth": "acoth", "arccoth": "acoth", "cosec": "csc",
     "cosech": "csch", "sgn": "sign", "signum": "sign", "ceiling": "ceil", "arctan2": "atan2",
-    "cot": "cot", "ctg": "cot", "tg": "tan", "binom": "binomial",
+    "cot": "cot", "ctg": "cot", "tg": "tan", "binom": "binomial", "tr": "trace", "inv": "inverse",
+    "determinant": "det", "invert": "inverse",
 }  # fmt: skip
 INVERSE = {
     "sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sec": "asec", "csc": "acsc",
@@ -150,9 +157,10 @@ class Scope:
     open: bool = False
     dialect: str = "plain"
     imaginary: frozenset[str] = frozenset()
+    units: str = ""  # "all": unit names (cm, kg, \\mu F) are units; "upright": only in \\mathrm{} or \\text{}
 
     def with_dialect(self, dialect: str) -> Scope:
-        return Scope(self.variables, self.functions, self.open, dialect, self.imaginary)
+        return Scope(self.variables, self.functions, self.open, dialect, self.imaginary, self.units)
 
     def symbol_allowed(self, name: str) -> bool:
         # Maxima needs explicit "*", so a long name there is one symbol, not a typo of a product.

@@ -63,6 +63,12 @@ def make_backend(dps: int) -> Backend:
             raise OverflowError("too large")
         return ctx.gamma(x + 1)
 
+    def sigfigs(x: Value, n: int) -> Value:
+        if x == 0:
+            return ctx.zero
+        step = ctx.mpf(10) ** (int(ctx.floor(ctx.log10(abs(x)))) - n + 1)
+        return ctx.sign(x) * ctx.floor(abs(x) / step + ctx.mpf(1) / 2) * step
+
     funcs: dict[str, Callable[..., Value]] = {
         "sqrt": ctx.sqrt,
         "cbrt": lambda x: power(x, ctx.mpf(1) / 3),
@@ -106,6 +112,10 @@ def make_backend(dps: int) -> Backend:
         "max": lambda *a: max(real(v) for v in a),
         "min": lambda *a: min(real(v) for v in a),
         "atan2": lambda y, x: ctx.atan2(real(y), real(x)),
+        "round": lambda x: ctx.nint(real(x)),
+        "degrees": lambda x: x * ctx.pi / 180,
+        "percent": lambda x: x / 100,
+        "significantfigures": lambda x, n: sigfigs(real(x), int(real(n))),
     }
     consts = {"pi": +ctx.pi, "e": +ctx.e, "i": ctx.mpc(0, 1)}
     backend = Backend(
@@ -119,6 +129,7 @@ def make_backend(dps: int) -> Backend:
         ctx.mpf,
     )
     backend.ctx = ctx
+    backend.track = True
     return backend
 
 

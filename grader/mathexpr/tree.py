@@ -21,13 +21,18 @@ MAX_EXP10 = 300  # |n| in a literal like 3e-n
 MAX_POWER = 100_000  # |exponent| when the exponent is a constant
 MAX_FACTORIAL = 100  # largest constant factorial argument
 MAX_ARGS = 50  # arguments of one call (max/min)
+MAX_NODES = 20_000  # a tree built by the reader (matrix products, derivatives), counted as a tree
 
 # Operators of Node.op:
 #   num (val: Fraction)  sym (val: name)  const (val: "pi" | "e" | "i")
 #   add  mul  div  neg  pow  fact  call (val: function name)  pm (a ± b)
 #   rel (val: tuple of "=", "<", "<=", ">", ">=", "!="; args: the sides)
 #   tuple (parenthesised, comma separated)  list [a, b]  set {a, b}
-#   interval (val: (left closed, right closed); args: the two ends)  inf (val: +1 | -1, only as an end)
+#   interval (val: (left closed, right closed); args: the two ends)  inf (val: +1 | -1, only as a bound)
+#   and  or  not  xor  implies  xnor (logic)  truth (val: bool)  union  intersection  minus (sets)
+#   matrix (val: (rows, columns); args: the entries row by row)  unit (val: a unit name, see units.py)
+#   sum  prod (val: the index; args: body, lower bound, upper bound; the index is bound)
+#   integral (val: the variable; args: the integrand): an indefinite integral, as a key
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +73,7 @@ def show(node: Node, outer: int = 0) -> str:
         v = node.val
         text = str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
         return f"({text})" if (v < 0 or v.denominator != 1) and outer > 1 else text
-    if op in ("sym", "const"):
+    if op in ("sym", "const", "unit"):
         return str(node.val)
     if op == "inf":
         return "inf" if node.val > 0 else "-inf"
@@ -79,6 +84,21 @@ def show(node: Node, outer: int = 0) -> str:
         return left + ", ".join(show(x) for x in a) + right
     if op == "call":
         return f"{node.val}({', '.join(show(x) for x in a)})"
+    if op == "matrix":
+        rows, cols = node.val
+        return "matrix(" + ", ".join("[" + ", ".join(show(x) for x in a[r * cols : (r + 1) * cols]) + "]"
+                                     for r in range(rows)) + ")"  # fmt: skip
+    if op == "truth":
+        return "true" if node.val else "false"
+    if op in BIG_OPS:
+        return f"{op}({show(a[0])}, {node.val}, {show(a[1])}, {show(a[2])})"
+    if op == "integral":
+        return f"integral({show(a[0])}, {node.val})"
+    if op in _WORDS:
+        if op == "not":
+            return f"not {show(a[0], 9)}"
+        text = f" {_WORDS[op]} ".join(show(x, 9) for x in a)
+        return f"({text})" if outer >= 9 else text
     prec = _PREC[op]
     if op == "add":
         text = show(a[0], 1) + "".join(_signed(x) for x in a[1:])
@@ -105,6 +125,10 @@ def show(node: Node, outer: int = 0) -> str:
     return f"({text})" if prec < outer or (prec == outer and op in ("pow", "div")) else text
 
 
+_WORDS = {"and": "and", "or": "or", "not": "not", "xor": "xor", "implies": "implies", "xnor": "xnor",
+          "union": "∪", "intersection": "∩", "minus": "∖"}  # fmt: skip
+
+
 def _signed(term: Node) -> str:
     if term.op == "neg":
         return f" - {show(term.args[0], 2)}"
@@ -117,8 +141,53 @@ def num(value: Fraction | int, col: int = 0) -> Node:
     return Node("num", (), Fraction(value), col)
 
 
+def tree_size(node: Node, limit: int = MAX_NODES) -> int:
+    """Nodes of ``node`` counted as a tree (shared subtrees once per use), stopping past ``limit``.
+
+    Built trees share subtrees, so their size as a tree - what evaluation walks - can be far
+    larger than their memory: A^6 of a symbolic matrix, the fifth derivative of a product.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        if id(current) in sizes:
+            continue
+        if not done:
+            stack.append((current, True))
+            stack.extend((a, False) for a in current.args if id(a) not in sizes)
+            continue
+        total = 1 + sum(sizes[id(a)] for a in current.args)
+        sizes[id(current)] = min(total, limit + 1)
+    return sizes[id(node)]
+
+
+def check_built(node: Node, what: str) -> Node:
+    if tree_size(node) > MAX_NODES:
+        raise MathError(f"{what} is too large to compare (more than {MAX_NODES} terms)", node.col or None)
+    return node
+
+
 def free_symbols(node: Node) -> frozenset[str]:
-    return frozenset(n.val for n in node.walk() if n.op == "sym")
+    """The symbols a value depends on; a sum's index is bound inside it (``sum(k^2, k, 1, n)`` is in n)."""
+    if not any(n.op in BIG_OPS for n in node.walk()):
+        return frozenset(n.val for n in node.walk() if n.op == "sym")
+    return _free(node)
+
+
+BIG_OPS = ("sum", "prod")
+
+
+def _free(node: Node) -> frozenset[str]:
+    if node.op == "sym":
+        return frozenset({node.val})
+    if node.op in BIG_OPS:
+        body, lo, hi = node.args
+        return (_free(body) - {node.val}) | _free(lo) | _free(hi)
+    out: frozenset[str] = frozenset()
+    for a in node.args:
+        out |= _free(a)
+    return out
 
 
 def called_functions(node: Node) -> frozenset[str]:
@@ -171,6 +240,6 @@ def from_json(data: list[Any]) -> Node:
     op, val, args = data
     if op == "num":
         val = Fraction(str(val))
-    elif op == "rel":
+    elif op in ("rel", "interval", "matrix"):
         val = tuple(val)
     return Node(str(op), tuple(from_json(a) for a in args), val)

@@ -33,6 +33,18 @@ HOSTILE = [
     ("x\u202ey", "plain"),
     ("\\frac{" * 300 + "1" + "}{2}" * 300, "latex"),
     ("sin(x)^40 + cos(x)^40 - 1", "plain"),
+    # the readers of sets, logic, matrices and Maxima commands are bounded too
+    ("matrix(" + ",".join("[" + ",".join(["1"] * 40) + "]" for _ in range(40)) + ")", "maxima"),
+    ("(A^T)^6 (B^T)^6", "latex"),
+    ("diff(" * 5 + "x^50*y^50*z^9*w^8*u^7*v^6*t^5" + ",x)" * 5, "maxima"),
+    ("x=1 or " * 200 + "x=0", "maxima"),
+    ("#pm#".join(["x"] * 50), "maxima"),
+    ("not " * 300 + "true", "maxima"),
+    ("%union(" * 150 + "oo(1,2)" + ")" * 150, "maxima"),
+    ("x^12345678 > 1", "maxima"),
+    (r"\begin{vmatrix}" + r"\\".join(["&".join(["a"] * 6)] * 6) + r"\end{vmatrix}", "latex"),
+    ("ev(x, __import__('os').system('touch CANARY'))", "maxima"),
+    ("f(x) := __import__('os')", "maxima"),
 ]
 
 
@@ -80,7 +92,8 @@ def test_answers_and_bad_lines(tmp_path):
     ]
     out = run_equiv(lines, tmp_path)
     verdicts = {o["id"]: o["verdict"] for o in out if o["id"] is not None}
-    assert verdicts == {"a": False, "b": True, "c": False, "d": True, "e": True, "f": None, "g": None}
+    # without a rubric, σ(x) is the logistic function, so 2σ(2x) − 1 is tanh(x)
+    assert verdicts == {"a": True, "b": True, "c": False, "d": True, "e": True, "f": None, "g": None}
     assert next(o for o in out if o["id"] is None)["reason"].startswith("not valid JSON")
     assert all(isinstance(o["ms"], float) for o in out)
     assert len(out) == len(lines)
@@ -127,11 +140,118 @@ def test_check_case_options(case, verdict):
         ("$\\{1, 2\\}$", "$\\{2, 1\\}$", "latex", True),
         ("(1, 2)", "{1, 2}", "plain", False),  # a tuple is not a set
         ("x^2 - 1", "ev(factor(x^2 - 1), simp)", "maxima", True),  # teacher-side wrappers only
-        ("factor(x^2 - 1)", "x^2 - 1", "maxima", None),  # never from the student
-        ("$\\boxed{[-3, 2]}$ no: $\\boxed{(-\\infty, -3] \\cup [2, \\infty)}$", "$[-3, 2]$", "latex", None),
+        # Maxima's value-keeping functions are read, never run, on either side
+        ("factor(x^2 - 1)", "x^2 - 1", "maxima", True),
+        ("ev(x^2 + a, a = 1)", "x^2 + 1", "maxima", True),
+        ("ev(x^2 + a, a = 2)", "x^2 + 1", "maxima", False),
+        # the last box decides: a union of intervals, not [-3, 2]
+        ("$\\boxed{[-3, 2]}$ no: $\\boxed{(-\\infty, -3] \\cup [2, \\infty)}$", "$[-3, 2]$", "latex", False),
     ],
 )
 def test_collections_and_teacher_wrappers(student, teacher, syntax, verdict):
     from grader.equiv import check_case
 
     assert check_case({"student": student, "teacher": teacher, "syntax": syntax})[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict"),
+    [
+        ({"student": "{2, 1}", "teacher": "{1, 2}", "test": "set"}, True),
+        ({"student": "(1, 2)", "teacher": "{1, 2}", "test": "set"}, False),  # the type is named: a tuple is not it
+        ({"student": "x <= 2", "teacher": "(-oo, 2]", "test": "interval"}, False),
+        ({"student": "x <= 2", "teacher": "(-oo, 2]"}, True),  # unnamed: the same numbers
+        ({"student": "x > 2", "teacher": "2 < x", "test": "inequality"}, True),
+        ({"student": "[[1, 2], [3, 4]]", "teacher": "[[1, 2], [3, 4]]", "test": "matrix"}, True),
+        ({"student": "x^3/3 + 5", "teacher": "x^3/3", "test": "antiderivative"}, True),
+        ({"student": "t^3/3 + C", "teacher": "t^3/3", "test": "antiderivative", "options": {"variable": "t"}}, True),
+        ({"student": "(2, 1)", "teacher": "(1, 2)", "options": {"ordered": False}}, True),
+        (
+            {
+                "student": "A^{-1} B^{-1}",
+                "teacher": "(BA)^{-1}",
+                "syntax": "latex",
+                "options": {"matrices": ["A", "B"]},
+            },
+            True,
+        ),
+        (
+            {
+                "student": "B^{-1} A^{-1}",
+                "teacher": "(BA)^{-1}",
+                "syntax": "latex",
+                "options": {"matrices": ["A", "B"]},
+            },
+            False,
+        ),
+        ({"student": "sqrt(x^2)", "teacher": "x", "options": {"domain": {"x": "positive"}}}, True),
+    ],
+)
+def test_tests_naming_a_type_and_the_options_of_the_new_types(case, verdict):
+    from grader.equiv import check_case
+
+    assert check_case(case)[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("student", "teacher", "verdict"),
+    [
+        ("A^T B^T", "B^T A^T", False),  # a transpose shows these are matrices: they do not commute
+        ("(AB)^T", "B^T A^T", True),
+        ("K^T Q", "Q K^T", False),
+        ("A^{-1}B^{-1}", "B^{-1}A^{-1}", False),  # inverted capitals side by side: matrices
+        ("(AB)^{-1}", "B^{-1}A^{-1}", True),
+        ("(A + I)^T", "A^T + I", True),  # beside matrices, I is the identity
+        ("P V^{-1}", "P/V", True),  # one inverted capital is a number (pressure over volume)
+    ],
+)
+def test_matrices_recognised_by_their_notation(student, teacher, verdict):
+    from grader.equiv import check_case
+
+    assert check_case({"student": student, "teacher": teacher, "syntax": "latex"})[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("student", "teacher", "verdict"),
+    [
+        (r"$\frac{x^3}{3} + C$", r"$\int x^2 \, dx$", True),  # any antiderivative of the integrand
+        (r"$\frac{x^3}{3} - 7$", r"$\int x^2\,\mathrm{d}x$", True),
+        (r"$x^3$", r"$\int x^2 \, dx$", False),
+        (r"$-\cos t + 5$", r"$\int \sin t \, dt$", True),
+        (r"$\frac{\partial L}{\partial W} = X^T(\hat{y} - y)$", r"$X^T(\hat{y}-y)$", True),  # the value after "="
+        (r"$\det(A) = -2$", r"$-2$", True),
+        (r"$\sigma'(x) = \sigma(x)(1-\sigma(x))$", r"$\frac{e^{-x}}{(1+e^{-x})^2}$", True),  # σ is the logistic
+    ],
+)
+def test_calculus_and_notation_in_latex_answers(student, teacher, verdict):
+    from grader.equiv import check_case
+
+    assert check_case({"student": student, "teacher": teacher, "syntax": "latex"})[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict"),
+    [
+        ({"student": r"$9.8\,\mathrm{m/s^2}$", "teacher": "$9.8$", "syntax": "latex"}, True),  # upright: a unit
+        ({"student": r"$\frac{1}{2}mv^2$", "teacher": r"$\frac{mv^2}{2}$", "syntax": "latex"}, True),  # m: a mass
+        (
+            {
+                "student": r"$4.7\,\mu\mathrm{F}$",
+                "teacher": r"4.7\times 10^{-6}",
+                "syntax": "latex",
+                "options": {"unit": "F"},
+            },
+            True,
+        ),
+        ({"student": r"$4.7\,\mathrm{mF}$", "teacher": "4.7", "syntax": "latex", "options": {"unit": "uF"}}, False),
+        ({"student": "30 km/h", "teacher": "25/3", "syntax": "plain", "options": {"unit": "m/s"}}, True),
+        (
+            {"student": "4.7", "teacher": "4.7", "syntax": "plain", "options": {"unit": "uF", "require_unit": True}},
+            False,
+        ),
+    ],
+)
+def test_units_in_equiv(case, verdict):
+    from grader.equiv import check_case
+
+    assert check_case(case)[0] is verdict
