@@ -44,7 +44,9 @@ layer normalization | layer norm | layernorm | 레이어 정규화
 data augmentation | data augment | data aug | augmentation | 데이터 증강 | 데이터 어그멘테이션 | 증강
 overfitting | overfit | over fitting | over fit | 과적합 | 오버피팅 | 과대적합
 underfitting | underfit | under fitting | 과소적합 | 언더피팅
-regularization | regularisation | regularizer | regulariser | reg | 규제
+regularization | regularisation | regularizer | regulariser | reg | 규제 | 정칙화
+l2 regularization | l2 regularisation | l2 reg | l2 penalty | l2 정규화 | l2 규제 | l2 정칙화
+l1 regularization | l1 regularisation | l1 reg | l1 penalty | l1 정규화 | l1 규제 | l1 정칙화
 weight decay | 가중치 감쇠 | 웨이트 디케이
 activation function | activation | 활성화 함수 | 활성 함수 | 활성함수
 sigmoid | logistic function | 시그모이드
@@ -73,9 +75,10 @@ optimizer | optimiser | 옵티마이저 | 최적화 기법 | 최적화 알고리
 loss function | cost function | 손실 함수 | 손실함수 | 비용 함수 | 비용함수
 loss | 손실 | 로스
 cross entropy | crossentropy | 교차 엔트로피 | 크로스 엔트로피 | 크로스엔트로피
+binary cross entropy | bce | 이진 교차 엔트로피 | 바이너리 크로스 엔트로피
 mean squared error | mse | 평균 제곱 오차 | 평균제곱오차
-vanishing gradient | vanishing gradients | gradient vanishing | 기울기 소실 | 기울기소실 | 그래디언트 소실 | 경사 소실 | 기울기 소멸
-exploding gradient | exploding gradients | gradient explosion | gradient exploding | 기울기 폭발 | 그래디언트 폭발 | 경사 폭발
+vanishing gradient | vanishing gradients | gradient vanishing | 기울기 소실 | 기울기소실 | 그래디언트 소실 | 그라디언트 소실 | gradient 소실 | 경사 소실 | 기울기 소멸
+exploding gradient | exploding gradients | gradient explosion | gradient exploding | 기울기 폭발 | 기울기 폭주 | 그래디언트 폭발 | 그래디언트 폭주 | gradient 폭발 | 경사 폭발
 neural network | neural net | nn | 신경망 | 뉴럴 네트워크 | 뉴럴넷
 convolutional neural network | cnn | convnet | 합성곱 신경망
 recurrent neural network | rnn | 순환 신경망
@@ -93,12 +96,19 @@ mini batch | minibatch | 미니배치 | 미니 배치
 batch size | 배치 크기 | 배치 사이즈 | 배치사이즈
 epoch | 에폭 | 에포크
 initialization | initialisation | init | 초기화
+xavier | glorot | 자비에 | 사비에르 | 세이비어
+he initialization | he init | he initialisation | kaiming initialization | kaiming init | kaiming | he 초기화 | 카이밍 초기화
 saddle point | 안장점 | 새들 포인트
 local minimum | local minima | local min | 지역 최솟값 | 로컬 미니멈 | 국소 최솟값 | 지역 최소값 | 지역 최소
 global minimum | global min | 전역 최솟값 | 전역 최소값 | 전역 최소
 non linearity | nonlinearity | non linear | nonlinear | 비선형성 | 비선형
 translation invariance | shift invariance | translation invariant | 이동 불변성 | 평행 이동 불변성 | 위치 불변성
 translation equivariance | translation equivariant | 이동 등변성 | 등변성
+parameter sharing | weight sharing | 파라미터 공유 | 가중치 공유 | 파라미터 쉐어링
+local connectivity | local connections | 지역 연결 | 국소 연결 | 지역적 연결
+skip connection | skip connections | residual connection | shortcut connection | 스킵 연결 | 스킵 커넥션 | 잔차 연결 | 숏컷 연결
+internal covariate shift | ics | 내부 공변량 변화 | 내부 공변량 이동
+covariate shift | 공변량 변화 | 공변량 이동 | 공변량 시프트
 segmentation | 세그멘테이션 | 분할
 classification | 분류
 regression | 회귀
@@ -118,6 +128,40 @@ hidden layer | 은닉층 | 은닉 층 | 히든 레이어
 layer | 레이어 | 층
 probability | prob | 확률
 sparse | sparsity | 희소 | 스파스 | 희소성
+zero | 0
+information | info | 정보
+feature | features | 특징 | 피처 | 특성
+output | 출력 | 아웃풋
+input | 입력 | 인풋
+channel | channels | 채널
+vertical | 수직 | 세로
+horizontal | 수평 | 가로
+edge | edges | 엣지 | 에지
+generalization | generalisation | generalize | generalise | 일반화
+reconstruction | reconstruct | 재구성 | 복원
+identity mapping | identity function | 항등 함수 | 항등 사상 | 항등 매핑
+cell state | 셀 상태 | 셀 스테이트
+hidden state | 은닉 상태 | 히든 스테이트
+forget gate | 망각 게이트 | 포겟 게이트
+output gate | 출력 게이트
+moving average | running average | 이동 평균
+exponential moving average | exponentially weighted average | exponentially weighted moving average | ema | 지수 이동 평균 | 지수 가중 평균
+gaussian | normal distribution | 가우시안 | 정규분포 | 정규 분포
+uniform distribution | 균등 분포 | 균일 분포
+variational autoencoder | vae | 변분 오토인코더 | 변이형 오토인코더
+early stopping | early stop | 조기 종료 | 얼리 스토핑
+gradient clipping | 기울기 클리핑 | 그래디언트 클리핑 | 그라디언트 클리핑
+step function | 계단 함수 | 스텝 함수
+discrete | 이산 | 이산적
+differentiable | 미분 가능
+convergence | converge | 수렴
+divergence | diverge | 발산
+oscillation | oscillate | oscillates | 진동
+hyperparameter | hyper parameter | 하이퍼파라미터 | 하이퍼 파라미터 | 초매개변수
+number of parameters | parameter count | 파라미터 수 | 파라미터 개수 | 매개변수 수 | 파라미터의 수
+spatial information | spatial info | 공간 정보 | 공간적 정보 | 공간정보
+output layer | 출력층 | 출력 층 | 출력 레이어
+last layer | final layer | 마지막 층 | 마지막 레이어 | 최종 층 | 최종 레이어
 noise | 노이즈 | 잡음
 border | boundary | 가장자리 | 테두리
 downsampling | down sampling | subsampling | sub sampling | 다운샘플링 | 다운 샘플링 | 서브샘플링
