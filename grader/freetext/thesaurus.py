@@ -120,7 +120,7 @@ pretrained | pre trained | 사전 학습 | 사전학습 | 사전 훈련 | 프리
 fine tuning | finetuning | fine tune | finetune | 미세 조정 | 파인튜닝 | 파인 튜닝
 transfer learning | 전이 학습 | 전이학습
 computation | compute | 연산량 | 계산량 | 연산 | 계산
-memory | 메모리
+memory | mem | 메모리
 image | img | 이미지
 pixel | pixels | px | 픽셀 | 화소
 neuron | neurons | 뉴런

@@ -239,6 +239,7 @@ def test_typo_budget_per_word_in_one_matrix():
         ("feature", "특징을 추출"),
         ("reconstruction", "재구성 오차"),
         ("generalization", "일반화 성능"),
+        ("gpu memory", "not enough GPU mem"),
     ],
 )
 def test_the_fields_other_names_for_a_term_match_through_the_shared_thesaurus(synonym, answer):
