@@ -22,7 +22,7 @@ from grader.rubric.model import MAX_EXAMPLES_PER_PART, MAX_ITEMS_PER_PART, Rubri
 from grader.rubric.numbers import MAX_PARTS, read_number
 
 MAX_RUBRIC_BYTES = 2_000_000
-MAX_NODES = 50_000  # the largest seed rubric has 7,689
+MAX_NODES = 50_000  # the largest seed rubric has 7,742
 MAX_DEPTH = 50
 Loc = tuple[str | int, ...]
 
