@@ -17,7 +17,7 @@ from grader.rubric.numbers import Count
 
 _LINE_MARK = re.compile(r"^\s*(?:[-*•·▪◦]|\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|[①-⑳])\s+")
 _INLINE_MARK = re.compile(r"\s(?:\(?[0-9]{1,2}\)|\([a-h]\)|[①-⑳])\s*")
-_SOFT = re.compile(r"\s*(?:,|、|;|\band\b|\bund\b|및|그리고)\s*")
+_SOFT = re.compile(r"\s*(?:,|、|;|\band\b|\bund\b|및|그리고|\s[/+&]\s|(?<=[^\W\d])[/+](?=[^\W\d]))\s*")
 
 
 def split_elements(answer: str) -> list[str]:

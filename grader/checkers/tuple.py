@@ -15,7 +15,8 @@ from grader.rubric.numbers import Tolerance
 
 _N = r"[-+]?[0-9]+(?:\.[0-9]+)?"
 _SEP = r"\s*(?:[x×*,;]|\\times|\\cdot|·)\s*"
-_GROUP = re.compile(rf"([(\[{{]\s*)?(?<![\w.])({_N}(?:{_SEP}{_N})+)(?![\w.])(\s*[)\]}}])?")
+# a shape may end a sentence ("8 × 8 × 5.") or meet a Korean particle ("8x8x5이다")
+_GROUP = re.compile(rf"([(\[{{]\s*)?(?<![\w.])({_N}(?:{_SEP}{_N})+)(?![A-Za-z0-9_]|\.\d)(\s*[)\]}}])?")
 _ITEM = re.compile(_N)
 
 

@@ -200,6 +200,8 @@ def compile_phrase(source: str, typo: bool = True) -> Phrase:
         parts = [t.text for t in tokenize(chunk)]
         if not parts:
             continue
+        # a particle glued to a Latin word ("gradient가 0") is dropped: the answer may use another one
+        parts = [p for k, p in enumerate(parts) if not (k and p in _KO_PARTICLES and parts[k - 1].isascii())]
         parts = [_bare_noun(p) if p[0] >= "\uac00" and p[0] <= "\ud7a3" else p for p in parts]
         if star:
             parts[-1] += "*"

@@ -29,7 +29,7 @@ _H = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
 _FAST_TOKEN = re.compile(rf"[{_H}]+|[^\W{_H}]+(?:['’][^\W{_H}]+)*")
 # A clause ends at sentence punctuation, a line break or a contrastive word;
 # negation scope never crosses it.
-_CLAUSE_BREAK = regex.compile(r"[.;:!?,\n()\[\]·•]|\s[-–—]\s")
+_CLAUSE_BREAK = regex.compile(r"[.;:!?,\n()\[\]·•→⇒]|\s[-–—/]\s|->|=>")
 
 
 def _split(words: str) -> list[str]:

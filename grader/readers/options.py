@@ -72,7 +72,7 @@ _CLAUSE_BREAK = re.compile(
 )
 # "(a)는 ...", "(c) is wrong": a label that is the topic of a sentence, not an item of a list
 _TOPIC_AFTER = re.compile(
-    r"^\s*(?:는|은|가|이|도|의|에서|is|are|was|were|isn'?t|has|have|does|doesn'?t)\b|^(?:는|은|가|이|도|의)"
+    r"^(?:는|은|가|이|도|의|에서)|^\s+(?:is|are|was|were|isn'?t|has|have|does|doesn'?t)\b", re.IGNORECASE
 )
 _NUMBERED = re.compile(r"(?<![\w.])([1-9])\s*(?:번|\)|\.(?!\d))")
 
@@ -311,10 +311,14 @@ def _bare(statement: str) -> bool:
 
 def _leading(statement: str, mentions: list[_Mention]) -> _Mention | None:
     """The label a statement starts with ("a) decrease lr"), if any."""
-    if mentions and not mentions[0].by_content and not statement[: mentions[0].start].strip():
-        after = fold(statement[mentions[0].end :])
-        if not _TOPIC_AFTER.match(after):
-            return mentions[0]
+    # a particle glued to the label ("(a)는") makes it a topic; "a) 가중치" is an item whose text starts with 가
+    if (
+        mentions
+        and not mentions[0].by_content
+        and not statement[: mentions[0].start].strip()
+        and not _TOPIC_AFTER.match(statement[mentions[0].end :])
+    ):
+        return mentions[0]
     return None
 
 

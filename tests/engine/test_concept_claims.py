@@ -81,3 +81,13 @@ def test_examples_are_part_of_the_reference_for_directions():
         examples=[Example("lower the learning rate", 1.0, 1.0)],
     )
     assert kinds(c("higher learning rate")) == ["negated"]
+
+
+def test_a_negation_does_not_reach_back_across_an_arrow():
+    c = checker({"type": "concept", "synonyms": ["분포가 다름"]})
+    assert c("분포가 다름 → 일반화가 안 됨").matched
+
+
+def test_a_particle_glued_to_a_latin_word_in_a_synonym_is_not_required():
+    c = checker({"type": "concept", "synonyms": ["gradient가 0"]})
+    assert c("gradient는 0이 된다").matched and c("gradient 0").matched

@@ -24,6 +24,10 @@ ACTIONS = {
         ("- flip\n- crop", ["flip", "crop"]),
         ("(1) flip (2) crop", ["flip", "crop"]),
         ("one long sentence.", ["one long sentence"]),
+        ("flip / rotate / crop / noise", ["flip", "rotate", "crop", "noise"]),
+        ("fewer params + locality", ["fewer params", "locality"]),
+        ("flip/rotate", ["flip", "rotate"]),
+        ("a ratio of 1/4", ["a ratio of 1/4"]),
     ],
 )
 def test_split_elements(answer, parts):

@@ -123,3 +123,7 @@ def test_a_choice_check_reads_options_by_content_from_its_prompt():
     ctx = CompileContext("p", "i", 1.0, "", {}, prompt="(a) Tanh (b) ReLU (c) Sigmoid (d) Leaky ReLU")
     check = compile_check({"type": "choice", "options": ABCD, "correct": ["a", "c"]}, ctx)
     assert check("tanh and sigmoid").matched
+
+
+def test_an_option_line_whose_text_starts_like_a_particle_is_still_an_option_line():
+    assert read_options("a) 학습률이 매우 낮음\nd) 가중치 초기화 스케일이 잘못됨", ABCD).ticked == ["a", "d"]

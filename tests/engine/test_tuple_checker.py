@@ -30,3 +30,8 @@ def test_require_parens():
     c = checker({"type": "tuple", "value": [3, 4], "require_parens": True})
     assert c("(3, 4)").matched
     assert not c("3, 4").matched
+
+
+@pytest.mark.parametrize("answer", ["The output is 8 × 8 × 5.", "출력은 8x8x5이다", "8x8x5."])
+def test_a_shape_ending_a_sentence_or_meeting_a_particle_keeps_its_last_number(answer):
+    assert checker({"type": "tuple", "value": [8, 8, 5]})(answer).matched
