@@ -24,7 +24,7 @@ from grader.checkers.base import DOUBT_KINDS, Doubt, Example, Match
 from grader.result import PartResult
 from grader.rubric.model import Item, Part
 
-REVIEW_BELOW = 0.8  # parts whose grade is exactly right with a lower probability go to review
+REVIEW_BELOW = 0.82  # parts whose grade is exactly right with a lower probability go to review
 
 # Signals, in the order the shipped model weighs them.
 FEATURES = (
