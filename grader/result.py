@@ -19,10 +19,12 @@ class ItemResult:
     effect: str = "add"
     feedback: str = ""
     confidence: float = 1.0
+    title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "title": self.title,
             "points": points_json(self.points),
             "effect": self.effect,
             "evidence": list(self.evidence),

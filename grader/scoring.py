@@ -19,6 +19,7 @@ import math
 from fractions import Fraction
 
 from grader.checkers.base import Match
+from grader.explain import earned_line, effect_line, item_name, missing_lines
 from grader.points import STEP, ZERO, clamp
 from grader.result import ItemResult, PartResult, Status
 from grader.rubric.model import Item, Part
@@ -69,8 +70,8 @@ def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> Pa
     feedback: list[str] = []
     reviews: list[str] = []
     earned: list[tuple[Item, Match, Fraction]] = []
-    zeroed: list[Item] = []
-    multipliers: list[Item] = []
+    zeroed: list[tuple[Item, Match]] = []
+    multipliers: list[tuple[Item, Match]] = []
     confidence = 1.0
 
     for item, match in matches:
@@ -80,25 +81,24 @@ def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> Pa
         if match.review:
             reviews.append(match.review)
         if item.check.get("type") == "manual":
-            reviews.append(item.feedback or f"{item.id}: needs a human (up to {item.points} points)")
+            reviews.append(item.feedback or f"{item_name(item)}: needs a human (up to {item.points} points)")
             continue
         if not match.matched:
-            if item.effect == "add" and item.points > 0 and item.miss_feedback:
-                feedback.append(item.miss_feedback)
             continue
         if item.effect == "zero":
-            zeroed.append(item)
+            zeroed.append((item, match))
         elif item.effect == "multiply":
-            multipliers.append(item)
+            multipliers.append((item, match))
         elif item.effect == "review":
-            reviews.append(item.feedback or f"{item.id}: flagged for review")
+            reviews.append(item.feedback or f"{item_name(item)}: flagged for review")
         else:
             pts = item_points(item, match)
             if pts != 0:
                 earned.append((item, match, pts))
 
     counted = _apply_groups(earned)
-    if part.policy == "all_or_nothing":
+    all_or_nothing = part.policy == "all_or_nothing"
+    if all_or_nothing:
         positives = [(i, m) for i, m in matches if i.effect == "add" and i.points > 0]
         all_right = all(_is_full(i, m) for i, m in positives)
         no_negative = not any(pts < 0 for _, _, pts in counted) and not zeroed and not multipliers
@@ -106,7 +106,7 @@ def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> Pa
     else:
         total = sum((pts for _, _, pts in counted), ZERO)
 
-    for item in multipliers:
+    for item, _ in multipliers:
         if total > 0:
             total = round_half(total * (item.factor or Fraction(1)))
     if zeroed:
@@ -114,15 +114,22 @@ def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> Pa
     total = clamp(total, ZERO, part.max)
 
     matched = [
-        ItemResult(item.id, pts, match.evidence, "add", item.feedback, match.confidence) for item, match, pts in counted
+        ItemResult(item.id, pts, match.evidence, "add", item.feedback, match.confidence, item.title)
+        for item, match, pts in counted
     ]
-    evidence = {item.id: match.evidence for item, match in matches}
-    for item in multipliers + zeroed:
-        matched.append(ItemResult(item.id, ZERO, evidence[item.id], item.effect, item.feedback))
-    for r in matched:
-        if r.feedback:
-            sign = f"{'+' if r.points > 0 else ''}{_fmt(r.points)}: " if r.effect == "add" else ""
-            feedback.append(f"{sign}{r.feedback}")
+    for item, match in multipliers + zeroed:
+        matched.append(ItemResult(item.id, ZERO, match.evidence, item.effect, item.feedback, title=item.title))
+
+    aon_failed = all_or_nothing and total < part.max
+    for item, match, pts in counted:
+        if aon_failed and pts > 0:
+            feedback.append(f"{item.feedback or item_name(item)} (all or nothing: counts only with the rest)")
+        else:
+            feedback.append(earned_line(item, pts, match))
+    feedback.extend(effect_line(item) for item, _ in multipliers + zeroed)
+    if total < part.max:
+        credited = [] if aon_failed else [(item, pts) for item, _, pts in counted if pts > 0]
+        feedback.extend(missing_lines(part.items, credited))
     if total == part.max and part.feedback_full:
         feedback.append(part.feedback_full)
 
@@ -137,7 +144,3 @@ def score_part(part: Part, answer: str, matches: list[tuple[Item, Match]]) -> Pa
         confidence=confidence,
         review_reasons=tuple(dict.fromkeys(reviews)),
     )
-
-
-def _fmt(points: Fraction) -> str:
-    return str(int(points)) if points.denominator == 1 else str(float(points))

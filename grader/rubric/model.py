@@ -36,10 +36,12 @@ class Item(_Model):
     ``effect`` says what a match does: ``add`` its ``points`` (negative for a
     deduction), ``zero`` the whole part (a forbidden answer), ``multiply`` the
     part's points by ``factor`` (a wrong answer beside a right one), or
-    ``review`` send the part to a human.
+    ``review`` send the part to a human. ``title`` names the item to students
+    (the id is for the rubric's author); without one, its ``feedback`` does.
     """
 
     id: str
+    title: str = ""
     points: Points = Fraction(0)
     check: dict[str, Any]
     feedback: str = ""

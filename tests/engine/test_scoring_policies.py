@@ -125,7 +125,7 @@ def test_manual_half_goes_to_review_and_keeps_machine_points(rubric):
 
 def test_forbidden_answer_explains_itself(rubric):
     part = grade(rubric, {"forbidden": "hyperparameters"}).parts["forbidden"]
-    assert "γ and β are learned, not hyperparameters." in part.feedback
+    assert "No points for the part: γ and β are learned, not hyperparameters." in part.feedback
     assert [m.effect for m in part.matched] == ["zero"]
 
 
