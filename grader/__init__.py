@@ -9,7 +9,8 @@ the service uses::
     result = grade(compiled, {"1": "B", "3": "b"})
     result.to_dict()
 
-``grade_part`` grades one part's answer; ``learning_parts`` names the parts
+``grade_part`` grades one part's answer; ``answer_form`` says how the web
+form asks for a part (options, true/false, a table or text); ``learning_parts`` names the parts
 whose checks learn from graded examples, and ``compile_rubric(...,
 extra_examples=...)`` teaches them ``graded_example``s; ``points_json`` is
 the one way points become JSON numbers; ``load_checkers`` imports every
@@ -30,6 +31,7 @@ from grader.engine import (
     learning_parts,
 )
 from grader.errors import AnswersError, Issue, RubricError
+from grader.forms import answer_form
 from grader.points import points_json
 from grader.result import PartResult, SubmissionResult
 from grader.rubric import Rubric, load_rubric, load_rubric_text
@@ -43,6 +45,7 @@ __all__ = [
     "Rubric",
     "RubricError",
     "SubmissionResult",
+    "answer_form",
     "answer_text",
     "compile_rubric",
     "grade",

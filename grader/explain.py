@@ -76,12 +76,10 @@ def missing_lines(items: Sequence[Item], earned: Iterable[tuple[Item, Fraction]]
         elif item.group in seen_groups:
             continue
         else:
-            seen_groups.add(item.group)
-            best = max(
-                (i for i in items if i.group == item.group and i.effect == "add"),
-                key=lambda i: i.points,
-            )
-            item, shortfall = best, best.points - by_group.get(item.group, ZERO)
+            group = item.group
+            seen_groups.add(group)
+            item = max((i for i in items if i.group == group and i.effect == "add"), key=lambda i: i.points)
+            shortfall = item.points - by_group.get(group, ZERO)
         if shortfall > 0:
             lines.append(missing_line(item, shortfall))
     return lines

@@ -29,6 +29,8 @@ class ChoiceSpec(SpecBase):
     # what each option says (one text, or several: the option's wording in each language), for answers
     # that name an option by its content
     texts: dict[str, str | list[str]] = Field(default_factory=dict)
+    # how the web form asks: one option (radio buttons) or several (checkboxes, the default); grading ignores it
+    select: Literal["single", "multiple"] = "multiple"
 
     @field_validator("options")
     @classmethod
