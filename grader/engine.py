@@ -25,6 +25,7 @@ from grader.checkers.base import (
     SpecError,
     compile_check,
     learns_from_examples,
+    spec_errors,
 )
 from grader.errors import Issue, RubricError
 from grader.normalize import normalize_text
@@ -173,8 +174,10 @@ def compile_part(
         try:
             items.append(CompiledItem(item, compile_check(item.check, ctx)))
         except SpecError as exc:
-            loc: Loc = ("parts", index, "items", ii, "check", *exc.loc)
-            issues.append(Issue(filename, line_of(dict(lines), loc), dotted(loc), exc.reason))
+            # the first error stopped the compile: look for the others of this check too
+            for reason, at in dict.fromkeys([*exc.all(), *spec_errors(item.check)]):
+                loc: Loc = ("parts", index, "items", ii, "check", *at)
+                issues.append(Issue(filename, line_of(dict(lines), loc), dotted(loc), reason))
     reviewer = PartReviewer(part, examples, model_answer, prompt) if not issues else None
     return CompiledPart(part, items, reviewer), issues
 

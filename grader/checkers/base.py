@@ -142,23 +142,33 @@ def registry() -> Mapping[str, tuple[type[SpecBase], Compiler]]:
     return _REGISTRY
 
 
-class SpecError(ValueError):
-    """A checker's parameters are wrong. ``loc`` is relative to the check."""
+Loc = tuple[str | int, ...]
 
-    def __init__(self, reason: str, loc: tuple[str | int, ...] = ()):
+
+class SpecError(ValueError):
+    """A checker's parameters are wrong. ``loc`` is relative to the check; ``others`` are
+    further (reason, loc) problems of the same check, so that all of them are reported at once."""
+
+    def __init__(self, reason: str, loc: tuple[str | int, ...] = (), others: tuple[tuple[str, Loc], ...] = ()) -> None:
         self.reason = reason
         self.loc = loc
+        self.others = others
         super().__init__(reason)
 
+    def all(self) -> list[tuple[str, Loc]]:
+        return [(self.reason, self.loc), *self.others]
 
-def compile_check(raw: Any, ctx: CompileContext, loc: tuple[str | int, ...] = ()) -> Checker:
-    """Validate a ``check:`` mapping with its kind's Spec and compile it.
 
-    Errors come out as SpecError with ``loc`` pointing inside the check, so
-    nested checks (``any``/``all``/``not``/``elements``) report their own path.
-    """
-    from pydantic import ValidationError
+def _validation_errors(exc: Any, loc: Loc) -> list[tuple[str, Loc]]:
+    out = []
+    for err in exc.errors():
+        # a union's error names the member it tried ("tuple[...]", "literal[...]"): not a field of the rubric
+        where = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        out.append((err["msg"].removeprefix("Value error, "), (*loc, *where)))
+    return list(dict.fromkeys(out))
 
+
+def _spec_class(raw: Any, loc: Loc) -> tuple[type[SpecBase], Callable[..., Checker]]:
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
         raise SpecError("a check is a mapping with a 'type'", loc)
     from grader.checkers import KINDS, load_kind
@@ -166,16 +176,47 @@ def compile_check(raw: Any, ctx: CompileContext, loc: tuple[str | int, ...] = ()
     kind = raw["type"]
     if kind not in _REGISTRY and not load_kind(kind):
         raise SpecError(f"unknown check type {kind!r}; known: {', '.join(sorted(KINDS))}", (*loc, "type"))
-    spec_cls, compiler = _REGISTRY[kind]
+    return _REGISTRY[kind]
+
+
+def spec_errors(raw: Any, loc: Loc = ()) -> list[tuple[str, Loc]]:
+    """Every problem of a ``check:`` mapping and of the checks nested in it, without compiling anything:
+    what a rubric that fails validation elsewhere still gets told about its checks."""
+    from pydantic import ValidationError
+
+    try:
+        spec_cls, _ = _spec_class(raw, loc)
+    except SpecError as exc:
+        return exc.all()
+    errors: list[tuple[str, Loc]] = []
+    try:
+        spec_cls.model_validate(raw)
+    except ValidationError as exc:
+        errors.extend(_validation_errors(exc, loc))
+    for key, value in raw.items():
+        nested = [(i, v) for i, v in enumerate(value)] if isinstance(value, list) else [(None, value)]
+        for i, inner in nested:
+            if isinstance(inner, dict) and "type" in inner:
+                errors.extend(spec_errors(inner, (*loc, key) if i is None else (*loc, key, i)))
+    return list(dict.fromkeys(errors))
+
+
+def compile_check(raw: Any, ctx: CompileContext, loc: tuple[str | int, ...] = ()) -> Checker:
+    """Validate a ``check:`` mapping with its kind's Spec and compile it.
+
+    Errors come out as SpecError with ``loc`` pointing inside the check, so
+    nested checks (``any``/``all``/``not``/``elements``) report their own path;
+    every wrong field of the check is in it.
+    """
+    from pydantic import ValidationError
+
+    spec_cls, compiler = _spec_class(raw, loc)
     try:
         spec = spec_cls.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        reason = err["msg"].removeprefix("Value error, ")
-        # a union's error names the member it tried ("tuple[...]", "literal[...]"): not a field of the rubric
-        where = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-        raise SpecError(reason, (*loc, *where)) from None
+        (reason, where), *others = _validation_errors(exc, loc)
+        raise SpecError(reason, where, tuple(others)) from None
     try:
         return compiler(spec, ctx)
     except SpecError as exc:
-        raise SpecError(exc.reason, (*loc, *exc.loc)) from None
+        raise SpecError(exc.reason, (*loc, *exc.loc), tuple((r, (*loc, *at)) for r, at in exc.others)) from None

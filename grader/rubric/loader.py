@@ -216,6 +216,27 @@ def shape_issues(data: dict[str, Any], filename: str, lines: dict[Loc, int]) -> 
     return issues
 
 
+def _check_issues(data: dict[str, Any], filename: str, lines: dict[Loc, int], known: list[Issue]) -> list[Issue]:
+    """The problems of every item's ``check:``, so that a rubric failing validation elsewhere does not
+    hide a typo in a checker type behind the first error. Checks the model already faulted are skipped."""
+    from grader.checkers.base import spec_errors
+
+    faulted = {issue.field for issue in known}
+    out: list[Issue] = []
+    parts = data.get("parts")
+    for pi, part in enumerate(parts if isinstance(parts, list) else []):
+        items = part.get("items") if isinstance(part, dict) else None
+        for ii, item in enumerate(items if isinstance(items, list) else []):
+            check = item.get("check") if isinstance(item, dict) else None
+            base: Loc = ("parts", pi, "items", ii, "check")
+            if not isinstance(check, dict) or not isinstance(check.get("type"), str) or dotted(base) in faulted:
+                continue
+            for reason, at in spec_errors(check):
+                loc = (*base, *at)
+                out.append(Issue(filename, line_of(lines, loc), dotted(loc), reason))
+    return out
+
+
 def load_rubric_text(text: str, filename: str = "<rubric>", *, compile: bool = True) -> Rubric:
     """Parse, validate and (by default) compile a rubric. Raises RubricError."""
     data, lines = parse_yaml(text, filename)
@@ -227,7 +248,8 @@ def load_rubric_text(text: str, filename: str = "<rubric>", *, compile: bool = T
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        raise RubricError(issues_from_validation(exc, filename, lines)) from None
+        issues = issues_from_validation(exc, filename, lines)
+        raise RubricError(issues + _check_issues(data, filename, lines, issues)) from None
     if compile:
         from grader.engine import compile_rubric
 
