@@ -69,7 +69,7 @@ class RubricVersion(models.Model):
     exam_id = models.CharField(max_length=200)
     title = models.CharField(max_length=300)
     max_points = models.DecimalField(**POINTS)
-    parts = models.JSONField()  # [{"id", "title", "max"}] in rubric order
+    parts = models.JSONField()  # [{"id", "title", "prompt", "max", "form"}] in rubric order (form: grader.answer_form)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

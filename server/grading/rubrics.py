@@ -28,6 +28,7 @@ from grader import (
     Rubric,
     RubricError,
     SubmissionResult,
+    answer_form,
     compile_rubric,
     grade,
     grade_part,
@@ -72,7 +73,10 @@ def rubric_summary(rubric: Rubric) -> dict[str, Any]:
         "exam_id": rubric.exam.id,
         "title": rubric.exam.title,
         "max_points": to_decimal(rubric.max),
-        "parts": [{"id": p.id, "title": p.title, "prompt": p.prompt, "max": points_json(p.max)} for p in rubric.parts],
+        "parts": [
+            {"id": p.id, "title": p.title, "prompt": p.prompt, "max": points_json(p.max), "form": answer_form(rubric, p)}
+            for p in rubric.parts
+        ],
     }
 
 

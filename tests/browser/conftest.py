@@ -35,7 +35,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", "/tmp/handgrade-screenshots"))
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", ARTIFACTS / "screenshots"))
 QUIZ_RUBRIC = (Path(__file__).parent / "quiz.yaml").read_text(encoding="utf-8")
 
 
@@ -82,7 +83,8 @@ def accounts(transactional_db) -> dict[str, str]:
 
 @pytest.fixture
 def open_page(browser, live_server) -> Iterator[Callable]:
-    """open_page(path, token=None) -> a Playwright page of the live server; fails the test on any script error."""
+    """open_page(path, token=None) -> a Playwright page of the live server; fails the test on any script
+    error and anything the content-security policy blocked."""
     contexts = []
     errors: list[str] = []
 
@@ -96,6 +98,8 @@ def open_page(browser, live_server) -> Iterator[Callable]:
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        # anything the content-security policy blocked (KaTeX's styles and fonts included) fails the test
+        page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
         page.on("dialog", lambda dialog: errors.append(f"unexpected dialog: {dialog.message}"))
         page.goto(path)
         return page
@@ -108,7 +112,7 @@ def open_page(browser, live_server) -> Iterator[Callable]:
 
 @pytest.fixture
 def screenshot() -> Callable:
-    """screenshot(page, name) saves a full-page PNG under $BROWSER_SCREENSHOTS (default /tmp/handgrade-screenshots)."""
+    """screenshot(page, name) saves a full-page PNG under $BROWSER_SCREENSHOTS (default tests/artifacts/screenshots)."""
 
     def _shoot(page, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,7 @@ def test_an_instructor_overrides_a_flagged_part_with_a_reason(accounts, flagged,
     expect(card.get_by_role("status")).to_contain_text("Saved: 1.5 / 2.")
     expect(card).to_have_attribute("data-resolved", "true")
     expect(card.locator(".part-score")).to_contain_text("1.5 / 2")
-    expect(card.locator(".part-score")).to_contain_text("changed by instructor")
+    expect(card.locator(".part-score")).to_contain_text("changed by an instructor")
     screenshot(page, "instructor-review")
 
     override = ScoreOverride.objects.get(submission=flagged, part_id="4")

@@ -28,7 +28,7 @@ def test_a_student_answers_the_quiz_and_sees_points_status_and_feedback_per_part
     expect(result).to_be_visible()
     expect(page.locator(".total")).to_contain_text("Total: 3 / 6")
     expect(result.locator("[data-part='1'] .part-score")).to_contain_text("1 / 1")
-    expect(result.locator("[data-part='1'] .badge")).to_have_text("graded")
+    expect(result.locator("[data-part='1'] .badge")).to_have_text("full points")
     korean = result.locator("[data-part='1'] .feedback li")
     expect(korean).to_contain_text("맞습니다")
     expect(korean).to_have_attribute("lang", "ko")

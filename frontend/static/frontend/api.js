@@ -1,11 +1,18 @@
 // The one way the pages talk to the server: /api/v1/ with the tab's token.
 //
 // The token lives in sessionStorage (this tab only, gone when it closes); it is
-// never put in a URL. Every error comes back as an ApiError carrying the API's
+// never put in a URL. A tab opened from a signed-in one (Ctrl-click, "open in new
+// tab") starts with an empty sessionStorage, so it asks the site's other open tabs
+// for the token over a BroadcastChannel (same origin only) before it decides the
+// user is signed out. Every error comes back as an ApiError carrying the API's
 // error body {detail, code, errors: [{field, line?, row?, reason}]}.
 
 const TOKEN_KEY = "handgrade.token";
+const WHO_KEY = "handgrade.who";
+const ROLE_KEY = "handgrade.role";
 const API_ROOT = "/api/v1/";
+const CHANNEL = "handgrade.auth";
+const ASK_TIMEOUT_MS = 400;
 
 export function getToken() {
   try {
@@ -20,7 +27,77 @@ export function setToken(token) {
 }
 
 export function clearToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
+  for (const key of [TOKEN_KEY, WHO_KEY, ROLE_KEY]) sessionStorage.removeItem(key);
+}
+
+/** Who is signed in here: {who, role} as GET me/ said (role: "instructor", "student" or ""). */
+export function signedInAs() {
+  try {
+    return { who: sessionStorage.getItem(WHO_KEY) || "", role: sessionStorage.getItem(ROLE_KEY) || "" };
+  } catch {
+    return { who: "", role: "" };
+  }
+}
+
+export function rememberMe(me) {
+  sessionStorage.setItem(WHO_KEY, `${me.username}${me.role ? ` (${me.role})` : ""}`);
+  sessionStorage.setItem(ROLE_KEY, me.role || "");
+}
+
+function channel() {
+  return typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : null;
+}
+
+/** Answer other tabs of this site that ask for the token; follow a sign-out made in any of them. */
+export function shareTokenWithNewTabs(onSignOut) {
+  const ch = channel();
+  if (!ch) return;
+  ch.addEventListener("message", (event) => {
+    const msg = event.data || {};
+    if (msg.type === "ask" && getToken()) {
+      ch.postMessage({ type: "token", token: getToken(), who: signedInAs().who, role: signedInAs().role });
+    } else if (msg.type === "signout") {
+      clearToken();
+      if (onSignOut) onSignOut();
+    }
+  });
+}
+
+export function broadcastSignOut() {
+  const ch = channel();
+  if (ch) {
+    ch.postMessage({ type: "signout" });
+    ch.close();
+  }
+}
+
+let asking = null;
+
+/** This tab's token, or one handed over by another open tab of the site; "" when none answers in time. */
+export function ensureToken() {
+  if (getToken()) return Promise.resolve(getToken());
+  if (asking) return asking;
+  const ch = channel();
+  if (!ch) return Promise.resolve("");
+  asking = new Promise((resolve) => {
+    const done = (token) => {
+      ch.close();
+      resolve(token);
+    };
+    const timer = setTimeout(() => done(""), ASK_TIMEOUT_MS);
+    ch.addEventListener("message", (event) => {
+      const msg = event.data || {};
+      if (msg.type !== "token" || typeof msg.token !== "string" || !msg.token) return;
+      clearTimeout(timer);
+      setToken(msg.token);
+      if (msg.who) sessionStorage.setItem(WHO_KEY, msg.who);
+      sessionStorage.setItem(ROLE_KEY, msg.role || "");
+      document.dispatchEvent(new Event("handgrade:signin"));
+      done(msg.token);
+    });
+    ch.postMessage({ type: "ask" });
+  });
+  return asking;
 }
 
 export class ApiError extends Error {

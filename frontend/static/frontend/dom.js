@@ -2,7 +2,7 @@
 // node or an attribute value (never HTML), so an answer like "<img onerror=...>"
 // is shown as the characters it is.
 
-import { getToken } from "./api.js";
+import { ensureToken } from "./api.js";
 
 const HANGUL = /[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7AF]/;
 
@@ -131,11 +131,27 @@ export function signInLink(label = "Sign in") {
   return h("a", { href: `/signin/?next=${encodeURIComponent(next)}`, text: label });
 }
 
-/** Show "sign in first" in the region and return false when this tab has no token. */
-export function requireToken(region) {
-  if (getToken()) return true;
+/** Placeholders marked data-loading say `text` instead of "Loading…" once the page knows it cannot load. */
+export function settleLoading(text) {
+  for (const el of document.querySelectorAll("[data-loading]")) {
+    el.removeAttribute("data-loading");
+    if (el.tagName === "OPTION") el.parentElement.disabled = true;
+    el.textContent = text;
+  }
+}
+
+/** Show "sign in first" in the region and resolve false when neither this tab nor another open one has a token. */
+export async function requireSignIn(region) {
+  if (await ensureToken()) return true;
   say(region, h("span", {}, "You are not signed in. ", signInLink("Sign in with your API token"), " to continue."), "info");
+  settleLoading("Sign in to see this.");
   return false;
+}
+
+/** The page could not load: say why, and let no "Loading…" stand. */
+export function failPage(region, err) {
+  showError(region, err);
+  settleLoading(err.status === 403 ? "Not available to your account." : "Could not load (see the message above).");
 }
 
 /** Read a chosen file as UTF-8 text (for rubric uploads). */

@@ -1,7 +1,7 @@
 // One assignment: its current rubric, a new rubric version, bulk answer uploads with progress, regrade.
 import { api, apiWithStatus } from "./api.js";
 import { endpoints } from "./endpoints.js";
-import { $, clear, h, pts, requireToken, say, showError, textEl } from "./dom.js";
+import { $, clear, failPage, h, pts, requireSignIn, say, showError, textEl } from "./dom.js";
 import { trackBatch } from "./batch.js";
 import { showRubricError, wireRubricFile } from "./rubric.js";
 import { partsOf } from "./parts.js";
@@ -18,6 +18,7 @@ function showAssignment(a) {
   const parts = partsOf(a);
   const max = parts.reduce((n, p) => n + Number(p.max || 0), 0);
   const version = a.rubric_version ?? rubric.version ?? rubric.number;
+  $("#rubric-summary").removeAttribute("data-loading");
   $("#rubric-summary").textContent =
     `${version != null ? `Version ${version}` : "Current version"}` +
     `${rubric.exam_id ? ` of ${rubric.exam_id}` : ""}: ${parts.length} parts, ${pts(a.max ?? rubric.max ?? max)} points.`;
@@ -133,4 +134,4 @@ $("#regrade").addEventListener("click", async () => {
   }
 });
 
-if (requireToken(message)) load().catch((err) => showError(message, err));
+requireSignIn(message).then((ok) => ok && load().catch((err) => failPage(message, err)));

@@ -1,7 +1,7 @@
 // Instructor home: the assignments this user teaches, and a form to create one with its first rubric.
 import { apiWithStatus, listAll } from "./api.js";
 import { endpoints } from "./endpoints.js";
-import { $, clear, h, pts, requireToken, say, showError, textEl } from "./dom.js";
+import { $, clear, failPage, h, pts, requireSignIn, say, showError, textEl } from "./dom.js";
 import { showRubricError, wireRubricFile } from "./rubric.js";
 
 const message = $("#page-message");
@@ -78,10 +78,5 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
-if (requireToken(message)) {
-  load().catch((err) => {
-    clear(tbody);
-    showError(message, err);
-  });
-}
+requireSignIn(message).then((ok) => ok && load().catch((err) => failPage(message, err)));
 

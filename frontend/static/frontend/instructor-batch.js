@@ -1,6 +1,6 @@
 // One batch's progress page (linked from the upload and regrade messages).
 import { trackBatch } from "./batch.js";
-import { $, requireToken } from "./dom.js";
+import { $, requireSignIn } from "./dom.js";
 
 const message = $("#page-message");
-if (requireToken(message)) trackBatch($("#batch-progress"), message, document.body.dataset.batch);
+requireSignIn(message).then((ok) => ok && trackBatch($("#batch-progress"), message, document.body.dataset.batch));

@@ -1,6 +1,6 @@
 // Results table of one assignment with filters, paging, a per-submission detail view and CSV export.
 import { api, download } from "./api.js";
-import { $, badge, clear, formatTime, h, pts, requireToken, say, showError, textEl } from "./dom.js";
+import { $, badge, clear, formatTime, h, pts, failPage, requireSignIn, say, showError, textEl } from "./dom.js";
 import { endpoints } from "./endpoints.js";
 import { submissionResult } from "./feedback.js";
 import { partsOf } from "./parts.js";
@@ -88,7 +88,7 @@ async function showDetail(id) {
     const meta = Object.fromEntries(parts.map((p) => [p.id, p]));
     body.append(
       h("p", { class: "hint" }, `Id ${sub.id} · submitted ${formatTime(sub.submitted_at)}`, sub.graded_at ? ` · graded ${formatTime(sub.graded_at)}` : ""),
-      sub.status === "graded" ? submissionResult(sub, parts.map((p) => p.id), meta) : h("p", {}, badge(sub.status), " ", sub.failure_reason || ""),
+      sub.status === "graded" ? submissionResult(sub, parts.map((p) => p.id), meta, { instructor: true }) : h("p", {}, badge(sub.status), " ", sub.failure_reason || ""),
     );
     $("#detail-title").focus();
   } catch (err) {
@@ -147,4 +147,4 @@ async function start() {
   await load();
 }
 
-if (requireToken(message)) start().catch((err) => showError(message, err));
+requireSignIn(message).then((ok) => ok && start().catch((err) => failPage(message, err)));

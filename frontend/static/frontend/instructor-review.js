@@ -1,8 +1,9 @@
 // Review queue: every part the grader flagged, with the student's answer, the machine's reasons and an override form.
 import { api, apiWithStatus } from "./api.js";
-import { $, clear, h, pts, requireToken, say, showError, textEl } from "./dom.js";
+import { $, clear, h, pts, failPage, requireSignIn, say, showError, textEl } from "./dom.js";
 import { endpoints } from "./endpoints.js";
-import { partResult } from "./feedback.js";
+import { partBadge, partResult } from "./feedback.js";
+import { mathText } from "./math.js";
 
 const slug = document.body.dataset.slug;
 const message = $("#page-message");
@@ -68,8 +69,8 @@ function card(raw, index) {
       h("code", { text: e.part }),
     ),
     h("h3", { text: "Answer" }),
-    e.answer ? textEl("blockquote", e.answer, { class: "answer" }) : h("p", { class: "hint", text: "(no answer text)" }),
-    partResult(e.part, e.result),
+    e.answer ? mathText("blockquote", e.answer, { class: "answer" }) : h("p", { class: "hint", text: "(no answer text)" }),
+    partResult(e.part, e.result, {}, { instructor: true }),
     form,
   );
   form.addEventListener("submit", async (event) => {
@@ -96,7 +97,7 @@ function card(raw, index) {
       const shown = article.querySelector(".part-score .points");
       if (shown) shown.textContent = pts(newPoints);
       const flag = article.querySelector(".part-score .badge");
-      if (flag) flag.replaceWith(h("span", { class: "badge badge-override", text: "changed by instructor" }));
+      if (flag) flag.replaceWith(partBadge({ ...e.result, points: newPoints, overridden: true }, { instructor: true }));
       const note = article.querySelector(".review-note");
       if (note) note.remove();
       article.classList.add("resolved");
@@ -132,4 +133,4 @@ async function start() {
   await loadPage(endpoints.review(slug));
 }
 
-if (requireToken(message)) start().catch((err) => showError(message, err));
+requireSignIn(message).then((ok) => ok && start().catch((err) => failPage(message, err)));

@@ -1,5 +1,5 @@
 // Sign-in: check the pasted token against the API, keep it in this tab, go back where we came from.
-import { api, clearToken, setToken } from "./api.js";
+import { api, clearToken, rememberMe, setToken } from "./api.js";
 import { endpoints } from "./endpoints.js";
 import { h, say, showError } from "./dom.js";
 import { safeNext } from "./next.js";
@@ -27,7 +27,7 @@ form.addEventListener("submit", async (event) => {
     return;
   }
   input.value = "";
-  sessionStorage.setItem("handgrade.who", `${me.username}${me.role ? ` (${me.role})` : ""}`);
+  rememberMe(me);
   document.dispatchEvent(new Event("handgrade:signin"));
   const next = safeNext(new URLSearchParams(location.search).get("next") || "/");
   say(message, h("span", {}, "Signed in. ", h("a", { href: next, text: "Continue" })), "ok");

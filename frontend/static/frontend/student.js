@@ -1,8 +1,10 @@
 // Student page: choose an assignment, answer each part, submit, wait for the grade, read the feedback.
 import { api, apiWithStatus, listAll, poll, withQuery } from "./api.js";
 import { endpoints } from "./endpoints.js";
-import { $, badge, clear, formatTime, h, pts, requireToken, say, showError, textEl } from "./dom.js";
+import { $, badge, clear, failPage, formatTime, h, pts, requireSignIn, say, showError, textEl } from "./dom.js";
 import { submissionResult } from "./feedback.js";
+import { livePreview, tableKeys } from "./fields.js";
+import { mathText } from "./math.js";
 import { partsOf } from "./parts.js";
 
 const message = $("#student-message");
@@ -25,27 +27,88 @@ function setQuery(params) {
   history.replaceState(null, "", url.pathname + url.search);
 }
 
-function partField(part, index) {
-  const answerId = `answer-${index}`;
-  const promptId = `prompt-${index}`;
-  const label = h(
-    "label",
-    { for: answerId, class: "part-label" },
+function partLabelContent(part) {
+  return [
     h("span", { class: "part-id", text: part.id }),
-    part.title ? [" ", textEl("span", part.title, { class: "part-title" })] : null,
+    part.title ? [" ", mathText("span", part.title, { class: "part-title" })] : null,
     " ",
-    h("span", { class: "part-max", text: `(${part.max} ${Number(part.max) === 1 ? "point" : "points"})` }),
+    h("span", { class: "part-max", text: `(${pts(part.max)} ${Number(part.max) === 1 ? "point" : "points"})` }),
+  ];
+}
+
+/** Options as radio buttons (one may be chosen) or checkboxes (several); true/false as two buttons. */
+function optionsField(part, index, form, prompt) {
+  const single = form.kind === "truefalse" || form.select === "single";
+  const choices =
+    form.kind === "truefalse"
+      ? form.choices.map((c) => ({ value: c.value, label: [textEl("span", c.label)] }))
+      : form.options.map((o) => ({
+          value: o.label,
+          label: [h("span", { class: "option-label", text: `(${o.label})` }), o.text ? [" ", mathText("span", o.text, { class: "option-text" })] : null],
+        }));
+  const group = h(
+    "fieldset",
+    {
+      class: `part-field part-options ${form.kind === "truefalse" ? "truefalse" : "choice"}`,
+      "data-part": part.id,
+      "data-kind": form.kind,
+      "data-select": single ? "single" : "multiple",
+      "aria-describedby": prompt ? prompt.id : null,
+    },
+    h("legend", { class: "part-label" }, partLabelContent(part)),
+    prompt,
+    form.kind === "choice" ? h("p", { class: "hint", text: single ? "Choose one option." : "Choose every option that applies." }) : null,
+    h(
+      "div",
+      { class: "options" },
+      choices.map((c, k) =>
+        h(
+          "label",
+          { class: "option", for: `answer-${index}-${k}` },
+          h("input", { id: `answer-${index}-${k}`, type: single ? "radio" : "checkbox", name: `part-${index}`, value: c.value }),
+          c.label,
+        ),
+      ),
+    ),
   );
-  const prompt = part.prompt ? textEl("p", part.prompt, { id: promptId, class: "prompt" }) : null;
+  return group;
+}
+
+/** A text answer with a live preview of its math; in a table answer Tab types a column break. */
+function textField(part, index, form, prompt) {
+  const answerId = `answer-${index}`;
+  const previewId = `preview-${index}`;
+  const hintId = `table-hint-${index}`;
   const area = h("textarea", {
     id: answerId,
     name: part.id,
-    rows: 4,
+    rows: form.table ? 8 : 4,
     spellcheck: "false",
+    class: form.table ? "table-answer" : null,
     "data-part": part.id,
-    "aria-describedby": prompt ? promptId : null,
+    "aria-describedby": [prompt ? prompt.id : "", form.table ? hintId : ""].filter(Boolean).join(" ") || null,
   });
-  return h("div", { class: "part-field" }, label, prompt, area);
+  const preview = h("div", { id: previewId, class: "answer-preview", hidden: true, "aria-label": `Preview of the answer to part ${part.id}` });
+  livePreview(area, preview);
+  if (form.table) tableKeys(area);
+  return h(
+    "div",
+    { class: "part-field", "data-part": part.id, "data-kind": form.table ? "table" : "text" },
+    h("label", { for: answerId, class: "part-label" }, partLabelContent(part)),
+    prompt,
+    area,
+    form.table ? h("p", { id: hintId, class: "hint", text: "Tab types a column break here; press Esc, then Tab, to leave the field." }) : null,
+    preview,
+  );
+}
+
+function partField(part, index) {
+  const prompt = part.prompt ? mathText("p", part.prompt, { id: `prompt-${index}`, class: "prompt" }) : null;
+  const form = part.form || { kind: "text" };
+  if ((form.kind === "choice" && (form.options || []).length) || (form.kind === "truefalse" && (form.choices || []).length)) {
+    return optionsField(part, index, form, prompt);
+  }
+  return textField(part, index, form, prompt);
 }
 
 async function loadAssignments() {
@@ -111,14 +174,26 @@ function collectAnswers() {
   for (const area of partsBox.querySelectorAll("textarea[data-part]")) {
     if (area.value.trim()) answers[area.dataset.part] = area.value;
   }
+  // options are sent as the text a student would type ("a, d", "True"): the API reads both the same way
+  for (const group of partsBox.querySelectorAll("fieldset[data-part]")) {
+    const chosen = [...group.querySelectorAll("input:checked")].map((input) => input.value);
+    if (chosen.length) answers[group.dataset.part] = chosen.join(", ");
+  }
   return answers;
+}
+
+/** Bring the feedback heading to the top of the screen (on a phone the form above is long). */
+function showResultHeading() {
+  const title = $("#result-title");
+  title.focus({ preventScroll: true });
+  title.scrollIntoView({ block: "start" });
 }
 
 async function showSubmission(id) {
   result.hidden = false;
   clear(resultBody);
   say(resultStatus, "Your answers were received; grading…");
-  $("#result-title").focus();
+  showResultHeading();
   const sub = await poll(
     () => api(endpoints.submission(id)),
     (s) => s.status === "graded" || s.status === "failed",
@@ -132,6 +207,7 @@ async function showSubmission(id) {
   const order = current ? current.parts.map((p) => p.id) : [];
   const meta = Object.fromEntries((current ? current.parts : []).map((p) => [p.id, p]));
   resultBody.append(submissionResult(sub, order, meta));
+  showResultHeading();
 }
 
 form.addEventListener("submit", async (event) => {
@@ -161,8 +237,8 @@ form.addEventListener("submit", async (event) => {
     });
     say(formMessage, "Submitted.", "ok");
     setQuery({ assignment: current.slug, submission: data.id });
-    await showSubmission(data.id);
     await loadHistory(current.slug);
+    await showSubmission(data.id);
   } catch (err) {
     showError(err.status ? formMessage : resultStatus, err);
   } finally {
@@ -181,7 +257,7 @@ select.addEventListener("change", async () => {
 });
 
 async function start() {
-  if (!requireToken(message)) {
+  if (!(await requireSignIn(message))) {
     select.disabled = true;
     clear(select).append(h("option", { text: "Sign in first" }));
     return;
@@ -197,7 +273,7 @@ async function start() {
     const submission = params.get("submission");
     if (submission) await showSubmission(submission);
   } catch (err) {
-    showError(message, err);
+    failPage(message, err);
   }
 }
 
