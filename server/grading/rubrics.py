@@ -74,7 +74,13 @@ def rubric_summary(rubric: Rubric) -> dict[str, Any]:
         "title": rubric.exam.title,
         "max_points": to_decimal(rubric.max),
         "parts": [
-            {"id": p.id, "title": p.title, "prompt": p.prompt, "max": points_json(p.max), "form": answer_form(rubric, p)}
+            {
+                "id": p.id,
+                "title": p.title,
+                "prompt": p.prompt,
+                "max": points_json(p.max),
+                "form": answer_form(rubric, p),
+            }
             for p in rubric.parts
         ],
     }

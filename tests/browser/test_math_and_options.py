@@ -31,7 +31,9 @@ def test_math_in_a_prompt_is_typeset_with_the_sites_own_katex(exam, open_page, s
     # MathML for screen readers, and no raw LaTeX left in what is shown (a blocked style or font fails the test)
     expect(prompt.locator(".katex math")).to_have_count(3)
     assert "\\frac" not in prompt.locator(".katex-html").first.inner_text()
-    sources = page.evaluate("[...document.querySelectorAll('script[src], link[rel=stylesheet]')].map(e => e.src || e.href)")
+    sources = page.evaluate(
+        "[...document.querySelectorAll('script[src], link[rel=stylesheet]')].map(e => e.src || e.href)"
+    )
     assert any(s.endswith("/static/frontend/vendor/katex/katex.min.js") for s in sources)
     assert all(s.startswith(page.url.split("/student/")[0]) for s in sources), sources
     assert page.evaluate("document.fonts.check('16px KaTeX_Main')")
@@ -73,7 +75,9 @@ def test_a_choice_part_shows_its_options_in_the_exams_language(exam, open_page, 
 def test_true_false_buttons_and_radio_options_send_what_a_student_would_type(exam, open_page):
     page = open_page("/student/?assignment=exam", token=exam["kim"])
     page.get_by_role("group", name=re.compile("AdaGrad")).get_by_role("radio", name="참").check()
-    page.get_by_role("group", name=re.compile("Loss is almost flat")).get_by_role("checkbox", name=re.compile(r"^\(a\)")).check()
+    page.get_by_role("group", name=re.compile("Loss is almost flat")).get_by_role(
+        "checkbox", name=re.compile(r"^\(a\)")
+    ).check()
     page.get_by_role("button", name="Submit answers").click()
     expect(page.locator(".submission-result [data-part='tf'] .part-score")).to_contain_text("0 / 1")
     expect(page.locator(".submission-result [data-part='mc'] .part-score")).to_contain_text("0 / 2")

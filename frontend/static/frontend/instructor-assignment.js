@@ -1,5 +1,5 @@
 // One assignment: its current rubric, a new rubric version, bulk answer uploads with progress, regrade.
-import { api, apiWithStatus } from "./api.js";
+import { ApiError, api, apiWithStatus } from "./api.js";
 import { endpoints } from "./endpoints.js";
 import { $, clear, failPage, h, pts, requireSignIn, say, showError, textEl } from "./dom.js";
 import { trackBatch } from "./batch.js";
@@ -41,6 +41,11 @@ async function loadRubricSource() {
 
 async function load() {
   const a = await api(endpoints.assignment(slug));
+  if (a.role !== "instructor") {
+    // a student may read the assignment, but every form here would answer 403
+    for (const section of document.querySelectorAll("main section.panel:not(:first-of-type)")) section.hidden = true;
+    throw new ApiError(403, { detail: "Only the assignment's instructors may use this page." });
+  }
   showAssignment(a);
   await loadRubricSource();
 }

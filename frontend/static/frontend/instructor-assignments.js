@@ -1,7 +1,7 @@
 // Instructor home: the assignments this user teaches, and a form to create one with its first rubric.
-import { apiWithStatus, listAll } from "./api.js";
+import { api, apiWithStatus, listAll } from "./api.js";
 import { endpoints } from "./endpoints.js";
-import { $, clear, failPage, h, pts, requireSignIn, say, showError, textEl } from "./dom.js";
+import { $, clear, failPage, h, pts, requireSignIn, say, settleLoading, showError, textEl } from "./dom.js";
 import { showRubricError, wireRubricFile } from "./rubric.js";
 
 const message = $("#page-message");
@@ -43,6 +43,14 @@ function row(a) {
 }
 
 async function load() {
+  const me = await api(endpoints.me());
+  if (me.role !== "instructor") {
+    // students see assignments to answer on the student page; here they could only meet 403s
+    settleLoading("Not available to your account.");
+    form.hidden = true;
+    say(message, h("span", {}, "These pages are for instructors (instructor pages need an instructor token). ", h("a", { href: "/student/", text: "Answer an assignment" }), " instead."), "info");
+    return;
+  }
   const items = await listAll(endpoints.assignments());
   clear(tbody);
   if (!items.length) tbody.append(h("tr", {}, h("td", { colspan: 6, text: "No assignments yet: create one below." })));

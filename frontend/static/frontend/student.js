@@ -88,7 +88,7 @@ function textField(part, index, form, prompt) {
     "data-part": part.id,
     "aria-describedby": [prompt ? prompt.id : "", form.table ? hintId : ""].filter(Boolean).join(" ") || null,
   });
-  const preview = h("div", { id: previewId, class: "answer-preview", hidden: true, "aria-label": `Preview of the answer to part ${part.id}` });
+  const preview = h("div", { id: previewId, class: "answer-preview", hidden: true });
   livePreview(area, preview);
   if (form.table) tableKeys(area);
   return h(
