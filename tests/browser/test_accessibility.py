@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from server.grading import services
+from server.grading import permissions, services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -37,7 +37,7 @@ def graded(accounts):
     kim = get_user_model().objects.get(username="kim")
     exam = services.assignment_create(user=prof, slug="exam", title="Math and options", rubric_text=EXAM)
     submission, _ = services.submission_create(
-        user=kim, assignment=exam, role="student", student="", answers={"sig": "\\sigma(-x)", "mc": "a", "tf": "참"}
+        access=permissions.access_for(kim, exam), student="", answers={"sig": "\\sigma(-x)", "mc": "a", "tf": "참"}
     )
     return submission
 

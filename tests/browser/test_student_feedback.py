@@ -18,8 +18,10 @@ def test_a_student_answers_the_quiz_and_sees_points_status_and_feedback_per_part
     expect(page.locator("#nav-who")).to_have_text("kim (student)")
 
     page.get_by_label("Assignment", exact=True).select_option("quiz")
-    page.get_by_role("textbox", name=re.compile("시그모이드 기울기")).fill("참")
-    page.get_by_role("textbox", name=re.compile("Regularizers")).fill("a and c")
+    page.get_by_role("group", name=re.compile("시그모이드 기울기")).get_by_role("radio", name="True").check()
+    regularizers = page.get_by_role("group", name=re.compile("Regularizers"))
+    regularizers.get_by_role("checkbox", name="(a) dropout").check()
+    regularizers.get_by_role("checkbox", name="(c) weight decay").check()
     page.get_by_role("textbox", name=re.compile("Output shape")).fill("16 × 32 × 30")
     page.get_by_role("textbox", name=re.compile("Drawing")).fill("[그림: residual block]")
     page.get_by_role("button", name="Submit answers").click()
