@@ -30,6 +30,7 @@ def part_json(part: PartResult, *, detail: bool) -> dict[str, Any]:
     }
     if part.overridden:
         out["overridden"] = True
+        out["override_reason"] = part.override_reason
     if detail:
         out.update(
             matched=part.matched,

@@ -200,6 +200,8 @@ class PartResult(models.Model):
     confidence = models.FloatField(default=1.0)
     review_reasons = models.JSONField(default=list)
     overridden = models.BooleanField(default=False)
+    # why a person set the score (the latest override's reason; "" when not overridden): the student reads it
+    override_reason = models.TextField(blank=True, default="")
     # Flagged for the instructor: a regrade changed the machine's result under a human override (the
     # override stands), or set aside an override the new rubric version no longer fits (not overridden).
     override_stale = models.BooleanField(default=False)

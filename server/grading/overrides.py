@@ -44,6 +44,7 @@ def set_aside_unfit(part: PartResult, version_number: int) -> ScoreOverride | No
         f"set aside: the part's max is {part.max_points.normalize()} in rubric version {version_number}",
     )
     part.points, part.overridden, part.override_stale = part.machine_points, False, True
+    part.override_reason = ""
     return entry
 
 

@@ -105,7 +105,7 @@ def apply_plans(plans: Sequence[PartsPlan]) -> None:
     upsert(
         PartResult,
         [p for plan in plans for p in plan.updated],
-        [*PART_FIELDS, "points", "overridden", "override_stale", "rubric_version", "updated_at"],
+        [*PART_FIELDS, "points", "overridden", "override_reason", "override_stale", "rubric_version", "updated_at"],
     )
     removed = [pk for plan in plans for pk in plan.removed]
     if removed:

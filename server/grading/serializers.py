@@ -124,6 +124,9 @@ class PartOut(serializers.Serializer):
     )
     feedback = serializers.ListField(child=serializers.CharField())
     overridden = serializers.BooleanField(required=False, help_text="a person set this score")
+    override_reason = serializers.CharField(
+        required=False, help_text="with overridden: why the person set this score (who did is in the audit trail)"
+    )
     matched = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="instructors only: rubric items matched, with evidence"
     )

@@ -352,8 +352,9 @@ def part_override(
         )
         part.points = new
         part.overridden = points is not None
+        part.override_reason = reason if points is not None else ""
         part.override_stale = False
-        part.save(update_fields=["points", "overridden", "override_stale", "updated_at"])
+        part.save(update_fields=["points", "overridden", "override_reason", "override_stale", "updated_at"])
         parts = list(locked.parts.all())
         set_totals(locked, parts)
         locked.save(update_fields=["total", "max_points", "needs_review", "updated_at"])
