@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,34 @@ def test_a_zero_is_not_a_green_graded_and_a_blank_part_says_so_once(exam, open_p
     blank = page.locator(".submission-result [data-part='table']")
     expect(blank.locator(".badge")).to_have_text("no answer")
     expect(blank.get_by_text("No answer was given")).to_have_count(1)
+
+
+def test_after_an_override_the_student_reads_reviewed_the_new_points_and_the_reason(accounts, open_page, screenshot):
+    from server.grading import permissions
+    from server.grading.models import Assignment
+
+    kim = get_user_model().objects.get(username="kim")
+    prof = get_user_model().objects.get(username="prof")
+    quiz = Assignment.objects.get(slug="quiz")
+    submission, _ = services.submission_create(
+        access=permissions.access_for(kim, quiz), student="", answers={"4": "[그림: residual block]"}
+    )
+    services.part_override(
+        access=permissions.access_for(prof, quiz),
+        submission=submission,
+        part_id="4",
+        points=Decimal("1.5"),
+        reason="The skip connection is drawn; the ReLU after the sum is missing.",
+    )
+    page = open_page(f"/student/?assignment=quiz&submission={submission.pk}", token=accounts["kim"], width=1280)
+    part = page.locator(".submission-result [data-part='4']")
+    expect(part.locator(".part-score")).to_contain_text("1.5 / 2")
+    expect(part.locator(".badge")).to_have_text("reviewed by your instructor")
+    expect(part.locator(".override-note")).to_contain_text("Reviewed by your instructor: 1.5 / 2.")
+    expect(part.locator(".override-note")).to_contain_text(
+        "Reason: The skip connection is drawn; the ReLU after the sum is missing."
+    )
+    expect(part.locator(".review-note")).to_have_count(0)  # no more "a person will check this part"
+    expect(page.locator(".total")).not_to_contain_text("waiting for a person")
+    assert "prof" not in part.inner_text()
+    screenshot(page, "student-after-override-1280")
