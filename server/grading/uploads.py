@@ -54,6 +54,10 @@ class Row:
     answers: Any
     external_id: Any = ""
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # a CSV's header: its errors are reported with the rows', it is no submission
+    header: bool = False
+    # False when the CSV has no student column: that is said once, on the header, not on every row
+    has_student: bool = True
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ def answers_errors(answers: Any, part_ids: Sequence[str], where: str = "answers"
 
 def clean_row(row: Row, part_ids: Sequence[str]) -> CleanRow | None:
     """Check one row; its errors are appended to ``row.errors``."""
-    student, reason = clean_student(row.student)
+    student, reason = clean_student(row.student) if row.has_student else ("", None)
     if reason:
         row.errors.append({"field": "student", "reason": reason})
     external_id, reason = clean_external_id(row.external_id)
@@ -156,8 +160,10 @@ def clean_row(row: Row, part_ids: Sequence[str]) -> CleanRow | None:
 
 
 def clean_rows(rows: Sequence[Row], part_ids: Sequence[str]) -> list[CleanRow]:
-    """All rows or none: any error rejects the batch with every row's errors."""
-    if not rows:
+    """All rows or none: any error rejects the batch with every row's errors (and a CSV header's)."""
+    headers = [row for row in rows if row.header]
+    rows = [row for row in rows if not row.header]
+    if not rows and not any(h.errors for h in headers):
         raise BatchRejected("the upload holds no submissions", [{"row": None, "field": "", "reason": "no rows"}])
     limit = settings.GRADING["BULK_MAX_ROWS"]
     if len(rows) > limit:
@@ -165,7 +171,7 @@ def clean_rows(rows: Sequence[Row], part_ids: Sequence[str]) -> list[CleanRow]:
     cleaned = [clean_row(row, part_ids) for row in rows]
     first_row: dict[str, int] = {}
     for row, clean in zip(rows, cleaned, strict=True):
-        if clean is None:
+        if clean is None or not row.has_student:
             continue
         if clean.student in first_row:
             row.errors.append(
@@ -175,7 +181,7 @@ def clean_rows(rows: Sequence[Row], part_ids: Sequence[str]) -> list[CleanRow]:
                 }
             )
         first_row.setdefault(clean.student, row.number)
-    errors = [{"row": row.number, **err} for row in rows for err in row.errors]
+    errors = [{"row": row.number, **err} for row in [*headers, *rows] for err in row.errors]
     if errors:
         shown = errors[:MAX_ERRORS]
         raise BatchRejected(
@@ -238,30 +244,31 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_columns(header: list[str], part_ids: Sequence[str]) -> tuple[int, int | None, list[tuple[int, str]]]:
+def _csv_columns(
+    header: list[str], part_ids: Sequence[str]
+) -> tuple[int | None, int | None, list[tuple[int, str]], list[dict[str, Any]]]:
+    """(student column, id column, part columns, the header's errors): the rows are read and checked
+    whatever the header's errors, so that one answer reports both."""
     names = [unicodedata.normalize("NFC", h.strip()) for h in header]
     lowered = [n.lower() for n in names]
+    errors: list[dict[str, Any]] = []
     student_col = next((i for i, n in enumerate(lowered) if n in STUDENT_COLUMNS), None)
     if student_col is None:
-        raise _reject(f"the header needs a student column (one of {list(STUDENT_COLUMNS)})", 1, "student")
+        reason = f"the header needs a student column (one of {list(STUDENT_COLUMNS)})"
+        errors.append({"field": "student", "reason": reason})
     id_col = next((i for i, n in enumerate(lowered) if n in ID_COLUMNS), None)
     known = set(part_ids)
     parts: list[tuple[int, str]] = []
-    errors = []
     for i, name in enumerate(names):
         if i in (student_col, id_col):
             continue
         if name not in known:
-            errors.append(
-                {"row": 1, "field": name[:40], "reason": f"unknown part id; the rubric's parts are {list(part_ids)}"}
-            )
+            errors.append({"field": name[:40], "reason": f"unknown part id; the rubric's parts are {list(part_ids)}"})
         elif any(name == taken for _, taken in parts):
-            errors.append({"row": 1, "field": name, "reason": "column appears twice"})
+            errors.append({"field": name, "reason": "column appears twice"})
         else:
             parts.append((i, name))
-    if errors:
-        raise BatchRejected("the CSV header names unknown parts", errors[:MAX_ERRORS])
-    return student_col, id_col, parts
+    return student_col, id_col, parts, errors[:MAX_ERRORS]
 
 
 def rows_from_csv(data: bytes, charset: str | None, part_ids: Sequence[str]) -> list[Row]:
@@ -275,10 +282,10 @@ def rows_from_csv(data: bytes, charset: str | None, part_ids: Sequence[str]) -> 
         header = next(reader, None)
         if not header:
             raise _reject("the file is empty", 1)
-        student_col, id_col, parts = _csv_columns(header, part_ids)
-        rows = []
+        student_col, id_col, parts, header_errors = _csv_columns(header, part_ids)
+        rows = [Row(1, None, None, errors=header_errors, header=True)]
         for cells in _nonblank(reader):
-            if len(rows) == limit:  # stop reading: the rest is never built
+            if len(rows) > limit:  # stop reading: the rest is never built (the header is no submission)
                 raise BatchRejected(f"at most {limit} submissions per upload", [])
             rows.append(_csv_row(reader.line_num, cells, len(header), student_col, id_col, parts))
         return rows
@@ -313,8 +320,9 @@ def _nonblank(reader: Iterable[list[str]]) -> Iterable[list[str]]:
     return (cells for cells in reader if any(c.strip() for c in cells))
 
 
-def _csv_row(number: int, cells: list[str], width: int, student_col: int, id_col: int | None, parts) -> Row:
-    row = Row(number, cells[student_col] if student_col < len(cells) else "", {})
+def _csv_row(number: int, cells: list[str], width: int, student_col: int | None, id_col: int | None, parts) -> Row:
+    student = cells[student_col] if student_col is not None and student_col < len(cells) else ""
+    row = Row(number, student, {}, has_student=student_col is not None)
     if len(cells) != width:
         row.errors.append({"field": "", "reason": f"{len(cells)} cells where the header has {width}"})
         return row
