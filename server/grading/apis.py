@@ -428,6 +428,16 @@ class BatchDetailApi(APIView):
         return Response(s.BatchOut(batch).data)
 
 
+class BatchChangesApi(APIView):
+    @extend_schema(
+        responses={200: s.PointsChangeOut(many=True), **ERRORS},
+        summary="What a regrade changed: each part whose points changed, by student (empty for uploads)",
+    )
+    def get(self, request: Request, batch_id) -> Response:
+        batch = selectors.batch_for(user=request.user, batch_id=batch_id)
+        return _page(self, request, selectors.points_changes(batch=batch), s.PointsChangeOut)
+
+
 # --- instructors ---------------------------------------------------------------------------------
 
 

@@ -217,6 +217,23 @@ class PartResult(models.Model):
         indexes = (models.Index(fields=["status", "overridden"], name="part_review"),)
 
 
+class PointsChange(models.Model):
+    """A part whose points a regrade changed: what the instructor reads after "Regrade" (old -> new).
+
+    ``old_points`` is null for a part the new rubric adds, ``new_points`` for one it drops.
+    """
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="points_changes")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    part_id = models.CharField(max_length=32)
+    old_points = models.DecimalField(null=True, **POINTS)
+    new_points = models.DecimalField(null=True, **POINTS)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("batch", "id")
+
+
 class ScoreOverride(models.Model):
     """Audit trail of human score changes: who, when, old, new, why. Append-only.
 

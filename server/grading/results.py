@@ -20,7 +20,7 @@ from django.utils import timezone
 from grader import PartResult as EnginePart
 from grader import SubmissionResult
 from server.grading import overrides
-from server.grading.models import PartResult, PartStatus, ScoreOverride, Status, Submission
+from server.grading.models import PartResult, PartStatus, PointsChange, ScoreOverride, Status, Submission
 from server.grading.points import to_decimal
 from server.grading.webhooks import webhook_events_create
 
@@ -141,6 +141,31 @@ def _mark_graded(submission: Submission, plan: PartsPlan, version_id: int, resul
         submission.result_changed_at = now
 
 
+def regrade_changes(
+    todo: Sequence[Graded], plans: Sequence[PartsPlan], before: dict[Any, dict[str, Decimal]]
+) -> list[PointsChange]:
+    """The parts of regraded submissions whose points changed (``before``: points per submission and part
+    before planning; overrides set aside count), for the instructor who asked for the regrade."""
+    out = []
+    for (submission, _, _), plan in zip(todo, plans, strict=True):
+        if submission.regrade_batch_id is None or submission.graded_at is None:
+            continue  # a first grading changes nothing
+        old = before.get(submission.pk, {})
+        new = {p.part_id: p.points for p in plan.parts}
+        for part_id in [*new, *(k for k in old if k not in new)]:
+            if old.get(part_id) != new.get(part_id):
+                out.append(
+                    PointsChange(
+                        batch_id=submission.regrade_batch_id,
+                        submission=submission,
+                        part_id=part_id,
+                        old_points=old.get(part_id),
+                        new_points=new.get(part_id),
+                    )
+                )
+    return out
+
+
 def store_graded(graded: Sequence[Graded], token: str) -> tuple[int, list[str]]:
     """One transaction for the chunk, guarded by the claims. Returns (stored, ids graded against a stale version)."""
     if not graded:
@@ -154,10 +179,12 @@ def store_graded(graded: Sequence[Graded], token: str) -> tuple[int, list[str]]:
         existing: dict[Any, dict[str, PartResult]] = defaultdict(dict)
         for part in PartResult.objects.filter(submission_id__in=[s.pk for s, _, _ in todo]):
             existing[part.submission_id][part.part_id] = part
+        before = {sid: {pid: p.points for pid, p in parts.items()} for sid, parts in existing.items()}
         plans = [plan_parts(s, existing[s.pk], vid, r) for s, vid, r in todo]
         set_aside = overrides.refit([(*row, plan) for row, plan in zip(todo, plans, strict=True)], existing)
         apply_plans(plans)
         ScoreOverride.objects.bulk_create(set_aside)
+        PointsChange.objects.bulk_create(regrade_changes(todo, plans, before))
         now = timezone.now()
         events = []
         for (submission, vid, result), plan in zip(todo, plans, strict=True):

@@ -20,6 +20,7 @@ from server.grading.models import (
     Membership,
     PartResult,
     PartStatus,
+    PointsChange,
     RetrainJob,
     Role,
     RubricVersion,
@@ -169,6 +170,15 @@ def batch_for(*, user, batch_id: Any) -> Batch:
     if batch is None or not _teaches(user, batch.assignment):
         raise NotFound("no such batch")
     return batch
+
+
+def points_changes(*, batch: Batch) -> QuerySet[PointsChange]:
+    """What a regrade changed, part by part, by student."""
+    return (
+        PointsChange.objects.filter(batch=batch)
+        .select_related("submission")
+        .order_by("submission__student", "submission_id", "id")
+    )
 
 
 def retrain_for(*, user, job_id: Any) -> RetrainJob:

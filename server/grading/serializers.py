@@ -286,6 +286,14 @@ class ReviewItemOut(serializers.Serializer):
         return part.submission.answers.get(part.part_id)
 
 
+class PointsChangeOut(serializers.Serializer):
+    submission = serializers.UUIDField(source="submission_id")
+    student = serializers.CharField(source="submission.student")
+    part_id = serializers.CharField()
+    old_points = PointsField(allow_null=True, help_text="null: the part is new in this rubric version")
+    new_points = PointsField(allow_null=True, help_text="null: this rubric version dropped the part")
+
+
 class OverrideOut(serializers.Serializer):
     id = serializers.IntegerField()
     submission = serializers.UUIDField(source="submission_id")

@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     *both("submissions/<uuid:submission_id>/parts/<str:part_id>/override", apis.PartOverrideApi, "part-override"),
     path("batches/<uuid:batch_id>/", apis.BatchDetailApi.as_view(), name="batch"),
+    path("batches/<uuid:batch_id>/changes/", apis.BatchChangesApi.as_view(), name="batch-changes"),
     path("webhooks/<int:webhook_id>/", apis.WebhookDetailApi.as_view(), name="webhook"),
     path("webhooks/<int:webhook_id>/deliveries/", apis.WebhookDeliveryListApi.as_view(), name="webhook-deliveries"),
 ]
