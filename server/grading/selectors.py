@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 
 from server.grading import permissions
 from server.grading.errors import NotFound
@@ -112,13 +113,15 @@ class ResultFilters:
     max_total: Decimal | None = None
     part: str | None = None
     part_status: str | None = None
+    search: str | None = None
+    ordering: str | None = None
 
 
 def submissions_filtered(*, submissions: QuerySet[Submission], filters: ResultFilters) -> QuerySet[Submission]:
     f = filters
     rows = submissions
     exact = {"status": f.status, "student": f.student, "needs_review": f.needs_review, "total__gte": f.min_total}
-    exact |= {"total__lte": f.max_total}
+    exact |= {"total__lte": f.max_total, "student__icontains": f.search}
     rows = rows.filter(**{k: v for k, v in exact.items() if v is not None})
     if f.batch is not None:
         rows = rows.filter(Q(batch_id=f.batch) | Q(regrade_batch_id=f.batch))
@@ -129,7 +132,24 @@ def submissions_filtered(*, submissions: QuerySet[Submission], filters: ResultFi
         rows = rows.filter(Exists(PartResult.objects.filter(part_q)))
     if f.latest:
         rows = latest_only(rows)
-    return rows.order_by("created_at", "batch_row", "id")
+    return ordered(rows, f.ordering)
+
+
+def ordered(rows: QuerySet[Submission], ordering: str | None) -> QuerySet[Submission]:
+    """Sorted by a column of the results table (``-`` for descending), then in upload order."""
+    upload_order = ("created_at", "batch_row", "id")
+    if not ordering:
+        return rows.order_by(*upload_order)
+    descending, column = ordering.startswith("-"), ordering.lstrip("-")
+    if column.startswith("part:"):
+        points = PartResult.objects.filter(submission=OuterRef("pk"), part_id=column.removeprefix("part:"))
+        rows, key = rows.annotate(sort_part=Subquery(points.values("points")[:1])), F("sort_part")
+    else:
+        key = {"student": Lower("student"), "total": F("total"), "status": F("status"), "submitted": F("created_at")}[
+            column
+        ]
+    key = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
+    return rows.order_by(key, *upload_order)
 
 
 def results_table(*, assignment: Assignment, filters: ResultFilters) -> QuerySet[Submission]:

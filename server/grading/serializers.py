@@ -16,6 +16,7 @@ from server.grading import formats
 from server.grading.models import PartStatus, RetrainStatus, Role, Status
 
 RUBRIC_MAX_CHARS = 2_000_000
+ORDERING = r"^-?(?:student|total|status|submitted|part:[A-Za-z0-9][A-Za-z0-9._-]{0,31})$"
 
 
 class PointsField(serializers.FloatField):
@@ -101,6 +102,13 @@ class ResultsQuery(serializers.Serializer):
     max_total = serializers.DecimalField(max_digits=10, decimal_places=4, required=False)
     part = serializers.CharField(max_length=32, required=False)
     part_status = serializers.ChoiceField(choices=PartStatus.choices, required=False)
+    search = serializers.CharField(max_length=200, required=False, help_text="part of the student's name, any case")
+    ordering = serializers.RegexField(
+        ORDERING,
+        required=False,
+        help_text="student, total, status, submitted or part:PART_ID; a leading '-' sorts descending",
+        error_messages={"invalid": "one of student, total, status, submitted, part:PART_ID, each with an optional -"},
+    )
 
 
 class ReviewQuery(serializers.Serializer):
