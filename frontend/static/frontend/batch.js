@@ -1,7 +1,7 @@
 // Progress of a bulk upload or regrade: polls GET /api/v1/batches/{id}/ until nothing is left to grade.
-import { api, poll } from "./api.js";
+import { api, listAll, poll } from "./api.js";
 import { endpoints } from "./endpoints.js";
-import { clear, h, say, showError } from "./dom.js";
+import { clear, h, pts, say, showError, textEl } from "./dom.js";
 
 const STATES = ["queued", "grading", "graded", "failed"];
 
@@ -46,6 +46,51 @@ function render(box, b, slug) {
   );
 }
 
+function resultLink(assignment, change) {
+  const href = `/instructor/assignments/${encodeURIComponent(assignment)}/results/?submission=${encodeURIComponent(change.submission)}`;
+  return h("a", { href }, textEl("span", change.student || change.submission));
+}
+
+/** What a regrade changed: a table of student (linked to their submission), part, points before -> after. */
+function changesTable(assignment, changes) {
+  const shown = (v) => (v === null || v === undefined ? "–" : pts(v));
+  return h(
+    "div",
+    { class: "table-wrap regrade-changes" },
+    h(
+      "table",
+      { class: "data" },
+      h("caption", { text: `What the regrade changed (${changes.length} part${changes.length === 1 ? "" : "s"})` }),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col", text: "Student" }),
+          h("th", { scope: "col", text: "Part" }),
+          h("th", { scope: "col", class: "num", text: "Points before" }),
+          h("th", { scope: "col", class: "num", text: "Points now" }),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        changes.map((c) =>
+          h(
+            "tr",
+            { "data-submission": c.submission, "data-part": c.part_id },
+            h("th", { scope: "row" }, resultLink(assignment, c)),
+            h("td", {}, h("code", { text: c.part_id })),
+            h("td", { class: "num", text: shown(c.old_points) }),
+            h("td", { class: "num" }, h("strong", { text: shown(c.new_points) }), Number(c.new_points) > Number(c.old_points) ? " ▲" : Number(c.new_points) < Number(c.old_points) ? " ▼" : ""),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** Show and follow one batch in `box`; `status` is a live region for start/finish messages. */
 export async function trackBatch(box, status, batchId, slug) {
   say(status, "Grading…");
@@ -54,7 +99,18 @@ export async function trackBatch(box, status, batchId, slug) {
       onValue: (value) => render(box, value, slug),
     });
     const c = batchCounts(b);
-    say(status, `Done: ${c.graded} graded${c.failed ? `, ${c.failed} failed` : ""}.`, c.failed ? "error" : "ok");
+    const failed = c.failed ? `, ${c.failed} failed` : "";
+    if (b.kind !== "regrade") {
+      say(status, `Done: ${c.graded} graded${failed}.`, c.failed ? "error" : "ok");
+      return;
+    }
+    const changes = await listAll(endpoints.batchChanges(batchId));
+    const students = new Set(changes.map((x) => x.submission)).size;
+    const what = changes.length
+      ? `${changes.length} part${changes.length === 1 ? "" : "s"} changed in ${students} submission${students === 1 ? "" : "s"}`
+      : "no points changed";
+    say(status, `Done: ${c.graded} graded${failed}; ${what}.`, c.failed ? "error" : "ok");
+    if (changes.length) box.append(changesTable(slug || b.assignment, changes));
   } catch (err) {
     showError(status, err);
   }

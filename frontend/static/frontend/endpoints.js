@@ -14,4 +14,5 @@ export const endpoints = {
   submission: (id) => `${path("submissions", id)}/`,
   override: (id, part) => path("submissions", id, "parts", part, "override"),
   batch: (id) => `${path("batches", id)}/`,
+  batchChanges: (id) => `${path("batches", id, "changes")}/`,
 };

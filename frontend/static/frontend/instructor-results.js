@@ -9,11 +9,14 @@ const slug = document.body.dataset.slug;
 const message = $("#page-message");
 const form = $("#filters");
 const table = $("#results-table");
-const FILTERS = ["student", "status", "needs_review", "batch"];
+const FILTERS = ["search", "status", "needs_review", "batch"];
+const PAGE_SIZE = 50;
+const SORTABLE = { Student: "student", Status: "status", Total: "total", Submitted: "submitted" };
 const latest = () => form.elements.latest.checked;
 
 let parts = []; // [{id, title, max}]
 let page = 1;
+let ordering = ""; // "student", "-total", "part:q1", ... ("" = upload order)
 
 function filters() {
   const out = {};
@@ -22,6 +25,7 @@ function filters() {
     if (value) out[name] = value;
   }
   if (latest()) out.latest = "true";
+  if (ordering) out.ordering = ordering;
   return out;
 }
 
@@ -29,6 +33,8 @@ function filters() {
 function syncUrl() {
   const q = new URLSearchParams(filters());
   if (page > 1) q.set("page", String(page));
+  const open = $("#detail").dataset.submission;
+  if (open && !$("#detail").hidden) q.set("submission", open);
   const s = q.toString();
   history.replaceState(null, "", location.pathname + (s ? `?${s}` : ""));
 }
@@ -38,6 +44,34 @@ function restoreFromUrl() {
   for (const name of FILTERS) if (q.has(name)) form.elements[name].value = q.get(name);
   form.elements.latest.checked = q.get("latest") === "true";
   page = Math.max(1, Number(q.get("page")) || 1);
+  ordering = q.get("ordering") || "";
+  return q.get("submission");
+}
+
+/** A column header that sorts the table by that column (again: the other way), with aria-sort. */
+function sortHeader(label, key, attrs = {}, content = null) {
+  const state = ordering === key ? "ascending" : ordering === `-${key}` ? "descending" : "none";
+  const arrow = { ascending: " ▲", descending: " ▼", none: "" }[state];
+  return h(
+    "th",
+    { scope: "col", "aria-sort": state, ...attrs },
+    h(
+      "button",
+      {
+        type: "button",
+        class: "sort-button",
+        "data-sort": key,
+        onclick: () => {
+          ordering = ordering === key ? `-${key}` : key;
+          page = 1;
+          reload();
+        },
+      },
+      content || label,
+      h("span", { "aria-hidden": "true", text: arrow }),
+      h("span", { class: "visually-hidden", text: state === "none" ? ", sort" : `, sorted ${state}` }),
+    ),
+  );
 }
 
 function header() {
@@ -46,11 +80,11 @@ function header() {
     h(
       "tr",
       {},
-      h("th", { scope: "col", text: "Student" }),
-      h("th", { scope: "col", text: "Status" }),
-      h("th", { scope: "col", text: "Total" }),
-      parts.map((p) => h("th", { scope: "col", class: "num", title: p.title || "" }, h("code", { text: p.id }))),
-      h("th", { scope: "col", text: "Submitted" }),
+      sortHeader("Student", SORTABLE.Student),
+      sortHeader("Status", SORTABLE.Status),
+      sortHeader("Total", SORTABLE.Total),
+      parts.map((p) => sortHeader(p.id, `part:${p.id}`, { class: "num", title: p.title || "" }, h("code", { text: p.id }))),
+      sortHeader("Submitted", SORTABLE.Submitted),
       h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: "Details" })),
     ),
   );
@@ -82,6 +116,8 @@ async function showDetail(id) {
   const box = $("#detail");
   const body = clear($("#detail-body"));
   box.hidden = false;
+  box.dataset.submission = id;
+  syncUrl();
   try {
     const sub = await api(endpoints.submission(id));
     $("#detail-title").textContent = `Submission of ${sub.student || id}`;
@@ -96,9 +132,13 @@ async function showDetail(id) {
   }
 }
 
+let loading = 0; // the latest load's number: an answer to an earlier one (slower, superseded) is dropped
+
 async function load() {
   syncUrl();
-  const data = await api(endpoints.results(slug, { ...filters(), page: page > 1 ? page : "" }));
+  const mine = ++loading;
+  const data = await api(endpoints.results(slug, { ...filters(), page: page > 1 ? page : "", page_size: PAGE_SIZE }));
+  if (mine !== loading) return;
   const items = Array.isArray(data) ? data : data.results || [];
   const count = Array.isArray(data) ? items.length : data.count;
   if (!parts.length && items.length) parts = Object.keys(items[0].parts || {}).map((id) => ({ id }));
@@ -109,7 +149,8 @@ async function load() {
   $("#results-count").textContent = `(${count ?? items.length})`;
   $("#prev-page").disabled = Array.isArray(data) || !data.previous;
   $("#next-page").disabled = Array.isArray(data) || !data.next;
-  $("#page-info").textContent = Array.isArray(data) ? "" : `Page ${page}`;
+  const pages = Math.max(1, Math.ceil(Number(count || 0) / PAGE_SIZE));
+  $("#page-info").textContent = Array.isArray(data) ? "" : `Page ${page} of ${pages}`;
 }
 
 function reload() {
@@ -140,11 +181,12 @@ $("#export").addEventListener("click", async () => {
 });
 
 async function start() {
-  restoreFromUrl();
+  const open = restoreFromUrl();
   const a = await api(endpoints.assignment(slug));
   $("#assignment-title").textContent = a.title || slug;
   parts = partsOf(a);
   await load();
+  if (open) await showDetail(open); // a link from a regrade's list of changes
 }
 
 requireSignIn(message).then((ok) => ok && start().catch((err) => failPage(message, err)));
