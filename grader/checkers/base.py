@@ -160,12 +160,13 @@ class SpecError(ValueError):
 
 
 def _validation_errors(exc: Any, loc: Loc) -> list[tuple[str, Loc]]:
-    out = []
+    """One (reason, loc) per wrong field of a check: its first error (a union tries every member)."""
+    out: dict[Loc, str] = {}
     for err in exc.errors():
         # a union's error names the member it tried ("tuple[...]", "literal[...]"): not a field of the rubric
         where = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-        out.append((err["msg"].removeprefix("Value error, "), (*loc, *where)))
-    return list(dict.fromkeys(out))
+        out.setdefault((*loc, *where), err["msg"].removeprefix("Value error, "))
+    return [(reason, at) for at, reason in out.items()]
 
 
 def _spec_class(raw: Any, loc: Loc) -> tuple[type[SpecBase], Callable[..., Checker]]:
