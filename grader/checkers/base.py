@@ -162,9 +162,15 @@ class SpecError(ValueError):
 def _validation_errors(exc: Any, loc: Loc) -> list[tuple[str, Loc]]:
     """One (reason, loc) per wrong field of a check: its first error (a union tries every member)."""
     out: dict[Loc, str] = {}
+    branch: dict[tuple[Any, ...], str] = {}
     for err in exc.errors():
-        # a union's error names the member it tried ("tuple[...]", "literal[...]"): not a field of the rubric
-        where = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        # a union's errors name the member tried ("tuple[...]", "literal[...]"): not a field of the rubric,
+        # and only the first member's errors are reported (as if the rubric meant that one)
+        raw = err["loc"]
+        marks = [i for i, p in enumerate(raw) if isinstance(p, str) and "[" in p]
+        if marks and branch.setdefault(tuple(raw[: marks[0]]), raw[marks[0]]) != raw[marks[0]]:
+            continue
+        where = tuple(p for p in raw if not (isinstance(p, str) and "[" in p))
         out.setdefault((*loc, *where), err["msg"].removeprefix("Value error, "))
     return [(reason, at) for at, reason in out.items()]
 

@@ -60,7 +60,7 @@ def test_a_csv_upload_shows_batch_progress_until_graded_then_results_and_export(
     regrade = page.locator("#regrade-progress .batch")
     expect(regrade).to_have_attribute("data-finished", "true")
     # the rubric did not change since the upload, so nothing is due for regrading
-    expect(page.locator("#regrade-progress")).to_contain_text("Done: 0 graded.")
+    expect(page.locator("#regrade-progress")).to_contain_text("Done: 0 graded; no points changed.")
 
     page.goto("/instructor/assignments/quiz/results/")
     rows = page.locator("#results-table tbody tr[data-submission]")
