@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.grading import exports, permissions, selectors, services
+from server.grading import exports, openapi, permissions, selectors, services
 from server.grading import serializers as s
 from server.grading.errors import Forbidden, InvalidInput, PayloadTooLarge
 from server.grading.models import BatchKind, Role
@@ -74,7 +74,7 @@ def _idempotency_key(request: Request) -> str | None:
 
 
 def _page(view: APIView, request: Request, queryset, serializer_class, **context: Any) -> Response:
-    paginator = Pagination()
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
 
@@ -140,7 +140,8 @@ class WebhookRoute(APIView):
 
 
 class MeApi(APIView):
-    @extend_schema(responses={200: s.MeOut})
+    # importing server.grading.openapi registers the token scheme with drf-spectacular
+    @extend_schema(responses={200: s.MeOut}, summary="Who the token belongs to", description=openapi.TOKEN_HELP)
     def get(self, request: Request) -> Response:
         return Response({"username": request.user.get_username(), "role": permissions.global_role(request.user)})
 
@@ -149,6 +150,8 @@ class MeApi(APIView):
 
 
 class AssignmentListApi(APIView):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if request.method == "POST":
@@ -156,7 +159,7 @@ class AssignmentListApi(APIView):
 
     @extend_schema(responses={200: s.AssignmentOut(many=True)}, summary="Assignments you teach or may submit to")
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.assignments_visible(user=request.user), request, view=self)
         roles = permissions.roles_in(request.user, page)
         return paginator.get_paginated_response(s.AssignmentOut(page, many=True, context={"roles": roles}).data)
@@ -212,12 +215,16 @@ class RubricApi(InstructorRoute):
 
 
 class RubricVersionListApi(InstructorRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(responses={200: s.RubricVersionOut(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
         return _page(self, request, selectors.rubric_versions(assignment=self.access.assignment), s.RubricVersionOut)
 
 
 class MemberListApi(InstructorRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(responses={200: s.MemberOut(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
         return _page(self, request, selectors.members(assignment=self.access.assignment), s.MemberOut)
@@ -284,6 +291,7 @@ BULK_IS_FOR_INSTRUCTORS = "bulk uploads (lists, CSV, ZIP, files) are for the ass
 
 
 class AssignmentSubmissionsApi(AssignmentRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
     """Students submit one JSON object as themselves; instructors also upload in bulk.
 
     A student's POST is bounded before its body is read: JSON only, at most
@@ -370,6 +378,8 @@ def _teaching(access: Access) -> set[int]:
 
 
 class SubmissionListApi(APIView):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(parameters=[s.ResultsQuery], responses={200: s.SubmissionResultOut(many=True)})
     def get(self, request: Request) -> Response:
         filters = selectors.ResultFilters(**_valid(s.ResultsQuery, request.query_params))
@@ -389,6 +399,7 @@ class SubmissionDetailApi(SubmissionRoute):
 
 
 class SubmissionOverridesApi(SubmissionRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
     instructor_methods = frozenset({"GET"})
 
     @extend_schema(responses={200: s.OverrideOut(many=True), **ERRORS}, summary="Audit trail of one submission")
@@ -429,6 +440,8 @@ class BatchDetailApi(APIView):
 
 
 class BatchChangesApi(APIView):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(
         responses={200: s.PointsChangeOut(many=True), **ERRORS},
         summary="What a regrade changed: each part whose points changed, by student (empty for uploads)",
@@ -442,6 +455,8 @@ class BatchChangesApi(APIView):
 
 
 class ResultsApi(InstructorRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(
         parameters=[s.ResultsQuery], responses={200: s.ResultRowOut(many=True), **ERRORS}, summary="Results table"
     )
@@ -452,6 +467,8 @@ class ResultsApi(InstructorRoute):
 
 
 class ReviewQueueApi(InstructorRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(
         parameters=[s.ReviewQuery],
         responses={200: s.ReviewItemOut(many=True), **ERRORS},
@@ -464,6 +481,8 @@ class ReviewQueueApi(InstructorRoute):
 
 
 class OverrideListApi(InstructorRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(responses={200: s.OverrideOut(many=True), **ERRORS}, summary="Audit trail of score overrides")
     def get(self, request: Request, slug: str) -> Response:
         return _page(self, request, selectors.overrides_for(assignment=self.access.assignment), s.OverrideOut)
@@ -529,6 +548,8 @@ class StatsApi(InstructorRoute):
 
 
 class WebhookListApi(InstructorRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(responses={200: s.WebhookOut(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
         return _page(self, request, selectors.webhooks_for(assignment=self.access.assignment), s.WebhookOut)
@@ -556,6 +577,8 @@ class WebhookDetailApi(WebhookRoute):
 
 
 class WebhookDeliveryListApi(WebhookRoute):
+    pagination_class = Pagination  # GET answers pages: the OpenAPI document says so
+
     @extend_schema(responses={200: s.DeliveryOut(many=True), **ERRORS})
     def get(self, request: Request, webhook_id: int) -> Response:
         return _page(self, request, selectors.deliveries_for(webhook=self.webhook), s.DeliveryOut)

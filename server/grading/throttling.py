@@ -13,12 +13,15 @@ window passes, so guessing tokens is as slow as the rate says.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.throttling import SimpleRateThrottle
+
+BARE_KEY = re.compile(r"[0-9a-f]{40}")  # a key as DRF makes them, without the "Token " in front
 
 
 class _SettingsRate(SimpleRateThrottle):
@@ -81,16 +84,23 @@ class AuthFailureThrottle(_SettingsRate):
 
 
 class ThrottledTokenAuthentication(TokenAuthentication):
-    """Token authentication that counts failures per IP address and refuses an address past its rate."""
+    """Token authentication that counts failures per IP address and refuses an address past its rate.
+
+    ``Authorization: Token <key>``; a bare key (what people paste into Swagger UI's Authorize dialog)
+    is read as the same.
+    """
 
     def authenticate(self, request: Any) -> Any:
-        if not request.META.get("HTTP_AUTHORIZATION"):
+        header = request.META.get("HTTP_AUTHORIZATION")
+        if not header:
             return None
         failures = AuthFailureThrottle()
         wait = failures.blocked(request)
         if wait is not None:
             raise Throttled(wait, detail="too many failed tokens from this address")
         try:
+            if BARE_KEY.fullmatch(header.strip()):
+                return self.authenticate_credentials(header.strip())
             return super().authenticate(request)
         except AuthenticationFailed:
             failures.record()

@@ -226,6 +226,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # the token only (server/grading/openapi.py explains its prefix); no session cookie scheme
+    "AUTHENTICATION_WHITELIST": ["server.grading.throttling.ThrottledTokenAuthentication"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "server.grading.openapi.document_401"],
 }
 
 # --- grading ------------------------------------------------------------------
