@@ -111,5 +111,9 @@ def test_at_390_px_the_feedback_heading_is_on_screen_after_submitting(exam, open
     expect(page.locator(".submission-result")).to_be_visible()
     heading = page.get_by_role("heading", name="Feedback", level=2)
     expect(heading).to_be_in_viewport()
+    # at the top of the screen, with the feedback under it, not at the bottom edge about to be pushed off
+    page.wait_for_load_state("networkidle")
+    top = heading.bounding_box()["y"]
+    assert -1 <= top < 844 / 3, top
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     screenshot(page, "student-feedback-390")
